@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings and helpers for the seccomp_mode scripts (sourced, not run).
+
+set -euo pipefail
+
+SM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SM_CACHE="${SECCOMP_MODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/seccomp-mode}"
+SM_ARCH=x86_64
+SM_OUT="$SM_ROOT/build/$SM_ARCH"
+SM_JOBS="${SM_JOBS:-$(($(nproc) + 1))}"
+
+# Pinned toolchain pieces (see ../shared/docs/toolchain-facts.md).
+SM_KERNEL_SERIES=7.2
+SM_LIBCLANG_VERSION=18.1.1
+SM_BINDGEN_VERSION=0.72.1
+# Suites searched, in order, for the download-only packages.
+SM_EXTRA_SUITES="${SM_EXTRA_SUITES:-sid trixie-backports trixie bookworm-backports}"
+
+# Derived locations inside the cache.
+SM_APT="$SM_CACHE/apt"
+SM_VENV="$SM_CACHE/venv"
+SM_BINDGEN_ROOT="$SM_CACHE/bindgen-$SM_BINDGEN_VERSION"
+SM_RUSTSRC_ROOT="$SM_CACHE/rust-src"
+SM_SRC_ROOT="$SM_CACHE/src"
+SM_BUSYBOX_ROOT="$SM_CACHE/busybox"
+
+sm_log() { printf '[seccomp-mode] %s\n' "$*" >&2; }
+sm_die() { printf '[seccomp-mode] error: %s\n' "$*" >&2; exit 1; }
+
+# sm_secs T0 T1: nanosecond timestamps to seconds with one decimal.
+sm_secs() {
+	local ds=$((($2 - $1) / 100000000))
+	echo "$((ds / 10)).$((ds % 10))"
+}
+
+# sm_stage NAME CMD...: run one stage and print one line with its wall time.
+sm_stage() {
+	local name="$1" t0 t1 rc
+	shift
+	t0=$(date +%s%N)
+	sm_log "$name ..."
+	set +e
+	( set -e; "$@" )
+	rc=$?
+	set -e
+	t1=$(date +%s%N)
+	if [ "$rc" -ne 0 ]; then
+		sm_die "$name failed (exit $rc) after $(sm_secs "$t0" "$t1") s"
+	fi
+	sm_log "$name: done in $(sm_secs "$t0" "$t1") s"
+}
+
+# Environment that the kernel build and module build need (once set up).
+sm_toolchain_env() {
+	local pyver
+	pyver=$("$SM_VENV/bin/python3" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")' 2>/dev/null || true)
+	export LIBCLANG_PATH="$SM_VENV/lib/python$pyver/site-packages/clang/native"
+	export PATH="$SM_BINDGEN_ROOT/bin:$PATH"
+	export RUST_LIB_SRC
+	RUST_LIB_SRC="$(cat "$SM_RUSTSRC_ROOT/current" 2>/dev/null || true)"
+}
+
+# The kernel build directory: keyed by kernel version, config fragment and
+# toolchain versions. Prints the path.
+sm_kernel_key() {
+	local ksrc
+	ksrc="$(cat "$SM_SRC_ROOT/current")"
+	{
+		echo "kernel=$(basename "$ksrc")"
+		echo "fragment=$(sha256sum "$SM_ROOT/kernel/test.config" | cut -d' ' -f1)"
+		echo "rustc=$(rustc --version)"
+		echo "gcc=$(gcc --version | head -1)"
+		echo "bindgen=$SM_BINDGEN_VERSION libclang=$SM_LIBCLANG_VERSION"
+		echo "rust-src=$(basename "$(dirname "$(dirname "$(dirname "$(dirname "$(dirname "$RUST_LIB_SRC")")")")")")"
+	} | sha256sum | cut -c1-16
+}
+
+sm_kdir() {
+	echo "$SM_CACHE/kbuild/$(basename "$(cat "$SM_SRC_ROOT/current")")-$(sm_kernel_key)"
+}

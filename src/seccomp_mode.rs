@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! seccomp_mode: static syscall allowlists that network daemons switch on
+//! themselves once they have initialized.
+//!
+//! After Andrea Arcangeli's 2004 proposal of a "seccomp mode 2" for network
+//! daemons: mode 1 allows only what the kernel's strict mode allows, mode 2
+//! adds what a daemon needs to keep serving and falls through to mode 1. The
+//! tables are static and per architecture.
+
+use kernel::prelude::*;
+
+#[path = "../rust/ffi.rs"]
+mod ffi;
+mod sysset;
+
+#[path = "../tests/kunit/sysset_kunit.rs"]
+mod sysset_kunit;
+
+module! {
+    type: SeccompMode,
+    name: "seccomp_mode",
+    authors: ["seccomp_mode developers"],
+    description: "Static per-arch syscall allowlists for network daemons",
+    license: "GPL",
+}
+
+/// The module's state while it is loaded.
+struct SeccompMode;
+
+impl kernel::Module for SeccompMode {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        pr_info!("loaded\n");
+        Ok(SeccompMode)
+    }
+}
+
+impl Drop for SeccompMode {
+    fn drop(&mut self) {
+        pr_info!("unloaded\n");
+    }
+}
