@@ -38,7 +38,6 @@ sm_stage() {
 	local name="$1" t0 t1 rc
 	shift
 	t0=$(date +%s%N)
-	sm_log "$name ..."
 	set +e
 	( set -e; "$@" )
 	rc=$?

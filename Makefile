@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# seccomp_mode: out-of-tree Rust kernel module.
+#
+#   make            build seccomp_mode.ko (and the test kernel on first use)
+#                   into build/x86_64/; `make KDIR=/path` builds against any
+#                   Rust-enabled kernel build tree instead
+#   make run        the main job: boot the test kernel, load the module, show it
+#   make test       every test: host cargo tests, KUnit and in-guest tests
+#   make check      rustfmt + clippy (CLIPPY=1) on module and userspace
+#   make shell      the test guest with an interactive shell
+#   make clean      remove build/ (the kernel cache stays in ~/.cache)
+
+KDIR ?=
+export KDIR
+
+.PHONY: all module setup kernel run test check shell clean
+
+all: module
+
+module:
+	@scripts/build-module
+
+setup:
+	@scripts/setup
+
+kernel: setup
+	@scripts/build-kernel >/dev/null
+
+run:
+	@scripts/run
+
+test:
+	@scripts/test
+
+check:
+	@scripts/check
+
+shell: module
+	@scripts/guest-run --shell
+
+clean:
+	rm -rf build
+	cd userspace && cargo clean

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Helpers for seccomp_mode's in-guest test programs.
+//!
+//! A security property is tested by attacking it from a real user process:
+//! [`in_child`] runs the attack in a forked child and reports how the child
+//! ended ([`Outcome`]), so that a kill by the module is observed from the
+//! outside. [`Tap`] prints results in TAP, which the host-side harness counts.
+//!
+//! ```no_run
+//! use smtest::{in_child, Outcome, Tap};
+//! use nix::sys::signal::Signal;
+//!
+//! let mut tap = Tap::new(std::io::stdout(), 1);
+//! let outcome = in_child(|| 0).expect("fork");
+//! tap.case("child exits cleanly", outcome.expect_exit(0));
+//! std::process::exit(tap.finish());
+//! ```
+
+use std::fmt;
+use std::io::Write;
+
+use nix::sys::signal::Signal;
+use nix::sys::wait::{waitpid, WaitStatus};
+use nix::unistd::{fork, ForkResult};
+
+/// How a child process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It called `exit` with this status.
+    Exited(i32),
+    /// It was killed by this signal.
+    Signaled(Signal),
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Exited(code) => write!(f, "exited with status {code}"),
+            Outcome::Signaled(sig) => write!(f, "killed by {sig}"),
+        }
+    }
+}
+
+impl Outcome {
+    /// `Ok` if the child exited with `code`, otherwise a description.
+    pub fn expect_exit(self, code: i32) -> Result<(), String> {
+        match self {
+            Outcome::Exited(c) if c == code => Ok(()),
+            other => Err(format!("expected exit status {code}, child {other}")),
+        }
+    }
+
+    /// `Ok` if the child was killed by `sig`, otherwise a description.
+    pub fn expect_signal(self, sig: Signal) -> Result<(), String> {
+        match self {
+            Outcome::Signaled(s) if s == sig => Ok(()),
+            other => Err(format!("expected death by {sig}, child {other}")),
+        }
+    }
+}
+
+/// Runs `f` in a forked child and waits for it; the child exits with the
+/// status `f` returns.
+///
+/// The child should do little besides raw system calls: in a multi-threaded
+/// parent only async-signal-safe work is sound after `fork`.
+pub fn in_child<F: FnOnce() -> i32>(f: F) -> nix::Result<Outcome> {
+    // SAFETY: the child runs `f` and then `_exit`s without returning into
+    // the caller's stack frames or running destructors of shared state.
+    match unsafe { fork() }? {
+        ForkResult::Child => {
+            let code = f();
+            // SAFETY: `_exit` ends the process at once; nothing is shared.
+            unsafe { libc::_exit(code) }
+        }
+        ForkResult::Parent { child } => loop {
+            match waitpid(child, None)? {
+                WaitStatus::Exited(_, code) => return Ok(Outcome::Exited(code)),
+                WaitStatus::Signaled(_, sig, _) => return Ok(Outcome::Signaled(sig)),
+                _ => continue,
+            }
+        },
+    }
+}
+
+/// A TAP (version 13) reporter.
+pub struct Tap<W: Write> {
+    out: W,
+    planned: usize,
+    run: usize,
+    failed: usize,
+}
+
+impl<W: Write> Tap<W> {
+    /// Starts a run of `planned` cases and prints the plan line.
+    pub fn new(mut out: W, planned: usize) -> Self {
+        // Output errors cannot be reported anywhere better than by the
+        // missing lines themselves, which the harness counts as failures.
+        let _ = writeln!(out, "TAP version 13\n1..{planned}");
+        Tap {
+            out,
+            planned,
+            run: 0,
+            failed: 0,
+        }
+    }
+
+    /// Records one case: `ok` or `not ok` with the reason as a diagnostic.
+    pub fn case(&mut self, name: &str, result: Result<(), String>) {
+        self.run += 1;
+        let _ = match result {
+            Ok(()) => writeln!(self.out, "ok {} - {name}", self.run),
+            Err(why) => {
+                self.failed += 1;
+                writeln!(self.out, "not ok {} - {name}\n# {why}", self.run)
+            }
+        };
+        let _ = self.out.flush();
+    }
+
+    /// Ends the run; returns the process exit status (0 only if every planned
+    /// case ran and passed).
+    pub fn finish(mut self) -> i32 {
+        if self.run != self.planned {
+            let _ = writeln!(
+                self.out,
+                "# planned {} cases, ran {}",
+                self.planned, self.run
+            );
+            return 1;
+        }
+        i32::from(self.failed > 0)
+    }
+
+    /// The output, for inspection in tests.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_child_reports_exit_status() {
+        assert_eq!(in_child(|| 7).unwrap(), Outcome::Exited(7));
+        assert_eq!(in_child(|| 0).unwrap(), Outcome::Exited(0));
+    }
+
+    #[test]
+    fn in_child_reports_kill_signal() {
+        let outcome = in_child(|| {
+            let _ = nix::sys::signal::raise(Signal::SIGKILL);
+            0
+        })
+        .unwrap();
+        assert_eq!(outcome, Outcome::Signaled(Signal::SIGKILL));
+        assert!(outcome.expect_signal(Signal::SIGKILL).is_ok());
+        assert!(outcome.expect_exit(0).is_err());
+    }
+
+    #[test]
+    fn expect_exit_describes_mismatch() {
+        let err = Outcome::Exited(3).expect_exit(0).unwrap_err();
+        assert_eq!(err, "expected exit status 0, child exited with status 3");
+    }
+
+    #[test]
+    fn tap_counts_and_formats() {
+        let mut tap = Tap::new(Vec::new(), 2);
+        tap.case("first", Ok(()));
+        tap.case("second", Err("boom".into()));
+        assert_eq!(tap.failed, 1);
+        let out = String::from_utf8(tap.into_inner()).unwrap();
+        assert_eq!(
+            out,
+            "TAP version 13\n1..2\nok 1 - first\nnot ok 2 - second\n# boom\n"
+        );
+    }
+
+    #[test]
+    fn tap_finish_fails_on_failure_or_missing_cases() {
+        let mut tap = Tap::new(Vec::new(), 1);
+        tap.case("a", Ok(()));
+        assert_eq!(tap.finish(), 0);
+
+        let mut tap = Tap::new(Vec::new(), 1);
+        tap.case("a", Err("x".into()));
+        assert_eq!(tap.finish(), 1);
+
+        let tap = Tap::new(Vec::new(), 2);
+        assert_eq!(tap.finish(), 1);
+    }
+}
