@@ -13,9 +13,12 @@ use kernel::prelude::*;
 #[path = "../rust/ffi.rs"]
 mod ffi;
 mod sysset;
+mod tables;
 
 #[path = "../tests/kunit/sysset_kunit.rs"]
 mod sysset_kunit;
+#[path = "../tests/kunit/tables_kunit.rs"]
+mod tables_kunit;
 
 module! {
     type: SeccompMode,
