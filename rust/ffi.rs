@@ -3,14 +3,49 @@
 //! The module's narrow FFI boundary to the kernel.
 //!
 //! Every C function the module calls that the kernel crate does not wrap is
-//! declared here and wrapped once in a safe `pub(crate)` function, so that the
-//! rest of the module never writes `unsafe`. The C side of the static-inline
-//! shims is `rust/sm_shim.c`.
+//! declared here and wrapped once in a safe `pub(crate)` function or type, so
+//! that the rest of the module never writes `unsafe`. The C side of the shims
+//! is `rust/sm_shim.c`; the probes the kernel calls are defined here too and
+//! hand safe views of their arguments to [`crate::hooks`].
 
-use core::ffi::c_ulong;
+use kernel::ffi::{c_char, c_int, c_long, c_ulong, c_void};
+use core::marker::PhantomData;
+
+use kernel::alloc::{AllocError, Flags};
+use kernel::bindings;
+use kernel::prelude::*;
+use kernel::seq_file::SeqFile;
+
+use crate::hooks::Confined;
 
 unsafe extern "C" {
     fn sm_array_index_nospec(index: c_ulong, size: c_ulong) -> c_ulong;
+    fn sm_tp_register(name: *const c_char, probe: *mut c_void) -> c_int;
+    fn sm_tp_unregister(name: *const c_char, probe: *mut c_void);
+    fn sm_tp_sync();
+    fn sm_in_ia32_syscall() -> bool;
+    fn sm_syscall_args(regs: *mut bindings::pt_regs, args: *mut c_ulong);
+    fn sm_syscall_skip(regs: *mut bindings::pt_regs, ret: c_long);
+    fn sm_task_key(task: *mut c_void) -> c_ulong;
+    fn sm_current_key() -> c_ulong;
+    fn sm_task_tgid(task: *mut c_void) -> c_int;
+    fn sm_task_comm(task: *mut c_void, comm: *mut c_char);
+    fn sm_kill_current();
+    fn sm_kill_task(task: *mut c_void);
+    fn sm_module_get() -> bool;
+    fn sm_module_put();
+    fn sm_log_ratelimit() -> bool;
+    fn sm_procs_load(key: c_ulong) -> *mut c_void;
+    fn sm_procs_insert(key: c_ulong, entry: *mut c_void, atomic: bool) -> c_int;
+    fn sm_procs_erase(key: c_ulong) -> *mut c_void;
+    fn sm_procs_for_each(
+        f: unsafe extern "C" fn(entry: *mut c_void, arg: *mut c_void),
+        arg: *mut c_void,
+    );
+    fn sm_proc_create(
+        show: unsafe extern "C" fn(m: *mut bindings::seq_file, v: *mut c_void) -> c_int,
+    ) -> c_int;
+    fn sm_proc_remove();
 }
 
 /// Returns `index` if `index < size` and 0 otherwise, without letting the CPU
@@ -23,4 +58,355 @@ pub(crate) fn array_index_nospec(index: usize, size: usize) -> usize {
     // SAFETY: `sm_array_index_nospec` is a pure function of its two integer
     // arguments; it touches no memory.
     unsafe { sm_array_index_nospec(index as c_ulong, size as c_ulong) as usize }
+}
+
+// ---------------------------------------------------------------------------
+// Syscall registers and tasks.
+
+/// The registers of the current task's syscall, inside the `sys_enter` probe.
+pub(crate) struct SyscallRegs<'a> {
+    regs: *mut bindings::pt_regs,
+    _probe: PhantomData<&'a mut bindings::pt_regs>,
+}
+
+impl SyscallRegs<'_> {
+    /// The six syscall arguments in the calling ABI's order.
+    pub(crate) fn args(&self) -> [u64; 6] {
+        let mut args: [c_ulong; 6] = [0; 6];
+        // SAFETY: `regs` are the current task's user registers, valid for the
+        // probe's duration; `args` has room for the six values written.
+        unsafe { sm_syscall_args(self.regs, args.as_mut_ptr()) };
+        // `unsigned long` is 64 bits on every architecture the module supports.
+        args.map(|a| a as u64)
+    }
+
+    /// Skips the syscall: it is not executed and returns `ret` (`-errno`).
+    pub(crate) fn skip(&mut self, ret: i64) {
+        // SAFETY: as in `args`; the kernel re-reads the syscall number after
+        // the probe and does not dispatch a skipped (-1) syscall.
+        unsafe { sm_syscall_skip(self.regs, ret as c_long) };
+    }
+}
+
+/// Whether the current syscall entered through the ia32 compat paths.
+#[inline]
+pub(crate) fn in_ia32_syscall() -> bool {
+    // SAFETY: reads the current task's thread_info status; no arguments.
+    unsafe { sm_in_ia32_syscall() }
+}
+
+/// Identifies a process (thread group): the address of its `signal_struct`,
+/// shared by all its threads and alive as long as any of them is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ProcKey(c_ulong);
+
+impl ProcKey {
+    /// The current task's process.
+    #[inline]
+    pub(crate) fn current() -> Self {
+        // SAFETY: `current` is always a valid task in process context.
+        Self(unsafe { sm_current_key() })
+    }
+}
+
+/// A live task handed to a fork or exit probe.
+#[derive(Clone, Copy)]
+pub(crate) struct Task<'a> {
+    task: *mut c_void,
+    _probe: PhantomData<&'a bindings::task_struct>,
+}
+
+impl Task<'_> {
+    /// The task's process.
+    pub(crate) fn key(&self) -> ProcKey {
+        // SAFETY: the probe's caller keeps `task` alive during the probe.
+        ProcKey(unsafe { sm_task_key(self.task) })
+    }
+
+    /// The task's thread-group id in the initial pid namespace.
+    pub(crate) fn tgid(&self) -> i32 {
+        // SAFETY: as in `key`.
+        unsafe { sm_task_tgid(self.task) }
+    }
+
+    /// The task's command name, NUL-padded.
+    pub(crate) fn comm(&self) -> [u8; 16] {
+        let mut comm = [0u8; 16];
+        // SAFETY: as in `key`; `comm` has room for TASK_COMM_LEN (16) bytes.
+        unsafe { sm_task_comm(self.task, comm.as_mut_ptr().cast()) };
+        comm
+    }
+
+    /// Sends SIGKILL to a new task that has not run yet; it dies before its
+    /// first instruction in user mode.
+    pub(crate) fn kill(&self) {
+        // SAFETY: as in `key`.
+        unsafe { sm_kill_task(self.task) };
+    }
+}
+
+/// The current task, as a [`Task`] that lives as long as the probe call.
+pub(crate) fn current_task<'a>(_regs: &SyscallRegs<'a>) -> Task<'a> {
+    Task {
+        // SAFETY: `get_current()` has no preconditions; the current task is
+        // alive while it runs the `sys_enter` probe of lifetime `'a`.
+        task: unsafe { bindings::get_current() }.cast(),
+        _probe: PhantomData,
+    }
+}
+
+/// Sends SIGKILL to the current process (every thread); it never returns
+/// to user mode. Used instead of `do_exit()`, which the probe must not call.
+pub(crate) fn kill_current() {
+    // SAFETY: `force_sig` on the current task in process context.
+    unsafe { sm_kill_current() };
+}
+
+/// Takes a reference on this module; `false` while it is being unloaded.
+pub(crate) fn module_get() -> bool {
+    // SAFETY: `try_module_get(THIS_MODULE)`; no arguments.
+    unsafe { sm_module_get() }
+}
+
+/// Drops a reference taken by [`module_get`].
+pub(crate) fn module_put() {
+    // SAFETY: only called to balance a successful `module_get`.
+    unsafe { sm_module_put() };
+}
+
+/// Whether a kernel log line may be written now (the kernel's default rate
+/// limit: 10 lines per 5 s).
+pub(crate) fn log_ratelimit() -> bool {
+    // SAFETY: `__ratelimit()` on a static state; no arguments.
+    unsafe { sm_log_ratelimit() }
+}
+
+// ---------------------------------------------------------------------------
+// The map of confined processes.
+//
+// Invariant: an entry is inserted for a process by one of its own threads
+// (prctl) or by its parent before it first runs (fork), and erased only by
+// its last exiting thread (`group_dead`). So while any thread of a process
+// runs, its entry stays allocated, and a reference handed to that thread's
+// probe is valid for the probe's duration. Readers from other processes
+// (the status file) use `procs_for_each`, which holds the map's lock that
+// erasure also takes.
+
+/// The entry of the current task's process, if it is confined.
+#[inline]
+pub(crate) fn procs_current<'a>(_regs: &SyscallRegs<'a>) -> Option<&'a Confined> {
+    // SAFETY: `xa_load` under its own RCU read lock.
+    let entry = unsafe { sm_procs_load(ProcKey::current().0) };
+    // SAFETY: entries are `KBox<Confined>` raw pointers (see `procs_insert`);
+    // the current thread lives for the probe's lifetime `'a`, so by the
+    // invariant above its process's entry is not freed before `'a` ends.
+    unsafe { entry.cast::<Confined>().as_ref() }
+}
+
+/// The entry of the process of `task` (a parent in the fork probe).
+pub(crate) fn procs_get<'a>(task: &Task<'a>) -> Option<&'a Confined> {
+    // SAFETY: `xa_load` under its own RCU read lock.
+    let entry = unsafe { sm_procs_load(task.key().0) };
+    // SAFETY: as in `procs_current`: `task` is alive during `'a`.
+    unsafe { entry.cast::<Confined>().as_ref() }
+}
+
+/// Why an insertion failed (the entry is freed).
+pub(crate) enum InsertError {
+    /// The process already has an entry.
+    Exists,
+    /// No memory for the map's nodes.
+    NoMemory,
+}
+
+/// Records `entry` for the process `key`. `atomic` selects GFP_ATOMIC.
+pub(crate) fn procs_insert(
+    key: ProcKey,
+    entry: KBox<Confined>,
+    atomic: bool,
+) -> Result<(), InsertError> {
+    let raw = KBox::into_raw(entry);
+    // SAFETY: `raw` is a valid, 4-byte aligned pointer (an xarray entry).
+    let ret = unsafe { sm_procs_insert(key.0, raw.cast(), atomic) };
+    if ret == 0 {
+        return Ok(());
+    }
+    // SAFETY: the insertion failed, so `raw` is still only ours; it came
+    // from `KBox::into_raw` above.
+    drop(unsafe { KBox::from_raw(raw) });
+    if ret == -(bindings::EBUSY as c_int) {
+        Err(InsertError::Exists)
+    } else {
+        Err(InsertError::NoMemory)
+    }
+}
+
+/// Removes and returns the entry of the process `key`.
+pub(crate) fn procs_remove(key: ProcKey) -> Option<KBox<Confined>> {
+    // SAFETY: `xa_erase` takes the map's lock.
+    let raw = unsafe { sm_procs_erase(key.0) };
+    if raw.is_null() {
+        return None;
+    }
+    // SAFETY: every entry came from `KBox::into_raw` in `procs_insert`, and
+    // erasing it made this the only owner; `procs_for_each` readers hold the
+    // map lock that `xa_erase` took, so none of them still looks at it.
+    Some(unsafe { KBox::from_raw(raw.cast::<Confined>()) })
+}
+
+/// Allocates a box with `flags`.
+pub(crate) fn alloc_entry(entry: Confined, flags: Flags) -> Result<KBox<Confined>, AllocError> {
+    KBox::new(entry, flags)
+}
+
+unsafe extern "C" fn for_each_trampoline(entry: *mut c_void, arg: *mut c_void) {
+    // SAFETY: `arg` is the `&mut &mut dyn FnMut` passed by `procs_for_each`,
+    // which outlives this call.
+    let f = unsafe { &mut *arg.cast::<&mut dyn FnMut(&Confined)>() };
+    // SAFETY: the map is locked, so `entry` (a `KBox<Confined>`) is alive.
+    if let Some(entry) = unsafe { entry.cast::<Confined>().as_ref() } {
+        f(entry);
+    }
+}
+
+/// Calls `f` for every confined process, with the map locked (`f` must not
+/// sleep).
+pub(crate) fn procs_for_each(mut f: impl FnMut(&Confined)) {
+    let mut dynf: &mut dyn FnMut(&Confined) = &mut f;
+    // SAFETY: the trampoline only uses `arg` during this call.
+    unsafe {
+        sm_procs_for_each(
+            for_each_trampoline,
+            (&raw mut dynf).cast::<c_void>(),
+        )
+    };
+}
+
+// ---------------------------------------------------------------------------
+// Probes and the status file.
+
+/// Probe on `sys_enter`: `(void *data, struct pt_regs *regs, long id)`.
+///
+/// # Safety
+///
+/// Called only by the kernel's `sys_enter` tracepoint, in the context of the
+/// task entering the syscall, with its user registers.
+unsafe extern "C" fn probe_sys_enter(_data: *mut c_void, regs: *mut bindings::pt_regs, id: c_long) {
+    let mut regs = SyscallRegs {
+        regs,
+        _probe: PhantomData,
+    };
+    crate::hooks::sys_enter(&mut regs, id as i64);
+}
+
+/// Probe on `sched_process_fork`: `(void *data, parent, child)`.
+///
+/// # Safety
+///
+/// Called only by the kernel's `sched_process_fork` tracepoint, in the
+/// parent's context, before `child` first runs; both tasks are alive.
+unsafe extern "C" fn probe_fork(
+    _data: *mut c_void,
+    parent: *mut c_void,
+    child: *mut c_void,
+) {
+    let parent = Task {
+        task: parent,
+        _probe: PhantomData,
+    };
+    let child = Task {
+        task: child,
+        _probe: PhantomData,
+    };
+    crate::hooks::fork(&parent, &child);
+}
+
+/// Probe on `sched_process_exit`: `(void *data, task, bool group_dead)`.
+///
+/// # Safety
+///
+/// Called only by the kernel's `sched_process_exit` tracepoint, in the
+/// exiting task's own context.
+unsafe extern "C" fn probe_exit(_data: *mut c_void, task: *mut c_void, group_dead: bool) {
+    let task = Task {
+        task,
+        _probe: PhantomData,
+    };
+    crate::hooks::exit(&task, group_dead);
+}
+
+/// `show` of `/proc/seccomp_mode`.
+///
+/// # Safety
+///
+/// Called only by seq_file's `single_open` machinery with a valid `m` that no
+/// other thread uses during the call.
+unsafe extern "C" fn status_show(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
+    // SAFETY: see the function's safety section.
+    let m = unsafe { SeqFile::from_raw(m) };
+    crate::hooks::status(m);
+    0
+}
+
+/// The tracepoints and their probes, in registration order: fork and exit
+/// first, so that no process can be confined before its children are
+/// tracked.
+const PROBES: [(&CStr, *mut c_void); 3] = [
+    (c"sched_process_fork", probe_fork as *mut c_void),
+    (c"sched_process_exit", probe_exit as *mut c_void),
+    (c"sys_enter", probe_sys_enter as *mut c_void),
+];
+
+/// The registered probes and the status file; dropping it unregisters them
+/// and waits until no probe runs any more.
+pub(crate) struct Registration {
+    probes: usize,
+    proc_file: bool,
+}
+
+impl Registration {
+    /// Registers the probes and creates `/proc/seccomp_mode`.
+    pub(crate) fn new() -> Result<Self> {
+        let mut reg = Registration {
+            probes: 0,
+            proc_file: false,
+        };
+        for (name, probe) in PROBES {
+            // SAFETY: `name` is a C string and `probe` has the tracepoint's
+            // probe signature (see the functions above).
+            let ret = unsafe { sm_tp_register(name.as_char_ptr(), probe) };
+            if ret != 0 {
+                pr_err!(
+                    "cannot attach to tracepoint {}: error {} (needs CONFIG_FTRACE_SYSCALLS and CONFIG_TRACEPOINTS)\n",
+                    name.to_str().unwrap_or("?"),
+                    ret
+                );
+                return Err(Error::from_errno(ret));
+            }
+            reg.probes += 1;
+        }
+        // SAFETY: `status_show` has seq_file's `show` signature.
+        let ret = unsafe { sm_proc_create(status_show) };
+        if ret != 0 {
+            pr_err!("cannot create /proc/seccomp_mode: error {}\n", ret);
+            return Err(Error::from_errno(ret));
+        }
+        reg.proc_file = true;
+        Ok(reg)
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        if self.proc_file {
+            // SAFETY: created in `new`; `proc_remove` waits for readers.
+            unsafe { sm_proc_remove() };
+        }
+        for (name, probe) in PROBES.iter().take(self.probes).rev() {
+            // SAFETY: this exact probe was registered on `name` in `new`.
+            unsafe { sm_tp_unregister(name.as_char_ptr(), *probe) };
+        }
+        // SAFETY: no arguments; waits for probes still running on any CPU.
+        unsafe { sm_tp_sync() };
+    }
 }

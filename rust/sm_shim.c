@@ -1,11 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * C shims for seccomp_mode: the kernel's static inlines and macros that Rust
- * cannot call through the kernel crate's bindings. Each is a one-line wrapper;
- * the Rust side declares them in rust/ffi.rs.
+ * C shims for seccomp_mode: the kernel's static inlines, macros and
+ * unexported-symbol lookups that Rust cannot reach through the kernel crate's
+ * bindings. Each function is a thin wrapper with no policy of its own; the
+ * Rust side declares them in rust/ffi.rs and wraps them in safe functions.
  */
 
+#include <linux/module.h>
 #include <linux/nospec.h>
+#include <linux/proc_fs.h>
+#include <linux/ratelimit.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+#include <linux/xarray.h>
+#include <asm/syscall.h>
 
 #include "sm_shim.h"
 
@@ -13,4 +24,189 @@
 unsigned long sm_array_index_nospec(unsigned long index, unsigned long size)
 {
 	return array_index_nospec(index, size);
+}
+
+/* --- Tracepoints ------------------------------------------------------- */
+
+struct sm_tp_find {
+	const char *name;
+	struct tracepoint *tp;
+};
+
+static void sm_tp_match(struct tracepoint *tp, void *priv)
+{
+	struct sm_tp_find *f = priv;
+
+	if (!f->tp && !strcmp(tp->name, f->name))
+		f->tp = tp;
+}
+
+static struct tracepoint *sm_tp_find(const char *name)
+{
+	struct sm_tp_find f = { .name = name };
+
+	for_each_kernel_tracepoint(sm_tp_match, &f);
+	return f.tp;
+}
+
+/*
+ * Attaches @probe to the built-in tracepoint @name. -ENOENT when the kernel
+ * has no such tracepoint (e.g. built without CONFIG_FTRACE_SYSCALLS).
+ */
+int sm_tp_register(const char *name, void *probe)
+{
+	struct tracepoint *tp = sm_tp_find(name);
+
+	if (!tp)
+		return -ENOENT;
+	return tracepoint_probe_register(tp, probe, NULL);
+}
+
+void sm_tp_unregister(const char *name, void *probe)
+{
+	struct tracepoint *tp = sm_tp_find(name);
+
+	if (tp)
+		WARN_ON_ONCE(tracepoint_probe_unregister(tp, probe, NULL));
+}
+
+/* Waits until no CPU runs any probe that was unregistered before the call. */
+void sm_tp_sync(void)
+{
+	tracepoint_synchronize_unregister();
+}
+
+/* --- Syscall registers ------------------------------------------------- */
+
+/* Whether the current syscall entered through the ia32 compat paths. */
+bool sm_in_ia32_syscall(void)
+{
+#ifdef CONFIG_X86
+	return in_ia32_syscall();
+#else
+	return false;
+#endif
+}
+
+void sm_syscall_args(struct pt_regs *regs, unsigned long args[6])
+{
+	syscall_get_arguments(current, regs, args);
+}
+
+/* Skips the syscall in the sys_enter probe; it returns @ret instead. */
+void sm_syscall_skip(struct pt_regs *regs, long ret)
+{
+	syscall_set_nr(current, regs, -1);
+	syscall_set_return_value(current, regs, ret, 0);
+}
+
+/* --- Tasks --------------------------------------------------------------- */
+
+/*
+ * A process is keyed by its signal_struct, which all its threads share and
+ * which outlives every one of them.
+ */
+unsigned long sm_task_key(struct task_struct *task)
+{
+	return (unsigned long)task->signal;
+}
+
+unsigned long sm_current_key(void)
+{
+	return sm_task_key(current);
+}
+
+int sm_task_tgid(struct task_struct *task)
+{
+	return task_tgid_nr(task);
+}
+
+void sm_task_comm(struct task_struct *task, char comm[16])
+{
+	strscpy_pad(comm, task->comm, TASK_COMM_LEN);
+}
+
+/* SIGKILL for the current process, delivered before it runs user code. */
+void sm_kill_current(void)
+{
+	force_sig(SIGKILL);
+}
+
+/* SIGKILL for a new task that has not run yet. */
+void sm_kill_task(struct task_struct *task)
+{
+	send_sig(SIGKILL, task, 1);
+}
+
+/* --- Module reference ---------------------------------------------------- */
+
+bool sm_module_get(void)
+{
+	return try_module_get(THIS_MODULE);
+}
+
+void sm_module_put(void)
+{
+	module_put(THIS_MODULE);
+}
+
+/* --- Log rate limit ------------------------------------------------------ */
+
+bool sm_log_ratelimit(void)
+{
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+
+	return __ratelimit(&rs);
+}
+
+/* --- Confined processes -------------------------------------------------- */
+
+static DEFINE_XARRAY(sm_procs);
+
+/* Lockless (RCU) lookup; the entry stays valid while its process lives. */
+void *sm_procs_load(unsigned long key)
+{
+	return xa_load(&sm_procs, key);
+}
+
+/* -EBUSY if @key is present, -ENOMEM if a node cannot be allocated. */
+int sm_procs_insert(unsigned long key, void *entry, bool atomic)
+{
+	return xa_insert(&sm_procs, key, entry, atomic ? GFP_ATOMIC : GFP_KERNEL);
+}
+
+void *sm_procs_erase(unsigned long key)
+{
+	return xa_erase(&sm_procs, key);
+}
+
+/*
+ * Calls @fn for every entry with the map locked, so that no entry is erased
+ * (and then freed) while @fn looks at it.
+ */
+void sm_procs_for_each(void (*fn)(void *entry, void *arg), void *arg)
+{
+	unsigned long key;
+	void *entry;
+
+	xa_lock(&sm_procs);
+	xa_for_each(&sm_procs, key, entry)
+		fn(entry, arg);
+	xa_unlock(&sm_procs);
+}
+
+/* --- /proc/seccomp_mode -------------------------------------------------- */
+
+static struct proc_dir_entry *sm_proc;
+
+int sm_proc_create(int (*show)(struct seq_file *m, void *v))
+{
+	sm_proc = proc_create_single("seccomp_mode", 0400, NULL, show);
+	return sm_proc ? 0 : -ENOMEM;
+}
+
+void sm_proc_remove(void)
+{
+	proc_remove(sm_proc);
 }

@@ -6,6 +6,47 @@
 #ifndef SM_SHIM_H
 #define SM_SHIM_H
 
+#include <linux/types.h>
+
+struct pt_regs;
+struct seq_file;
+struct task_struct;
+
 unsigned long sm_array_index_nospec(unsigned long index, unsigned long size);
+
+/* Tracepoints, found by name (their symbols are not exported). */
+int sm_tp_register(const char *name, void *probe);
+void sm_tp_unregister(const char *name, void *probe);
+void sm_tp_sync(void);
+
+/* Syscall registers of the current task (asm/syscall.h). */
+bool sm_in_ia32_syscall(void);
+void sm_syscall_args(struct pt_regs *regs, unsigned long args[6]);
+void sm_syscall_skip(struct pt_regs *regs, long ret);
+
+/* Tasks. */
+unsigned long sm_task_key(struct task_struct *task);
+unsigned long sm_current_key(void);
+int sm_task_tgid(struct task_struct *task);
+void sm_task_comm(struct task_struct *task, char comm[16]);
+void sm_kill_current(void);
+void sm_kill_task(struct task_struct *task);
+
+/* Module reference held by every confined process. */
+bool sm_module_get(void);
+void sm_module_put(void);
+
+/* Rate limit of the kernel log lines. */
+bool sm_log_ratelimit(void);
+
+/* The map of confined processes: key -> entry, lockless load. */
+void *sm_procs_load(unsigned long key);
+int sm_procs_insert(unsigned long key, void *entry, bool atomic);
+void *sm_procs_erase(unsigned long key);
+void sm_procs_for_each(void (*fn)(void *entry, void *arg), void *arg);
+
+/* /proc/seccomp_mode. */
+int sm_proc_create(int (*show)(struct seq_file *m, void *v));
+void sm_proc_remove(void);
 
 #endif /* SM_SHIM_H */

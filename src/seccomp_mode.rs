@@ -12,9 +12,13 @@ use kernel::prelude::*;
 
 #[path = "../rust/ffi.rs"]
 mod ffi;
+mod hooks;
+mod policy;
 mod sysset;
 mod tables;
 
+#[path = "../tests/kunit/policy_kunit.rs"]
+mod policy_kunit;
 #[path = "../tests/kunit/sysset_kunit.rs"]
 mod sysset_kunit;
 #[path = "../tests/kunit/tables_kunit.rs"]
@@ -28,13 +32,20 @@ module! {
     license: "GPL",
 }
 
-/// The module's state while it is loaded.
-struct SeccompMode;
+/// The module's state while it is loaded: the registered probes and the
+/// status file. Unloading is refused while any process is confined (each
+/// holds a module reference), so dropping this never lifts a sandbox.
+struct SeccompMode {
+    _registration: ffi::Registration,
+}
 
 impl kernel::Module for SeccompMode {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        let registration = ffi::Registration::new()?;
         pr_info!("loaded\n");
-        Ok(SeccompMode)
+        Ok(SeccompMode {
+            _registration: registration,
+        })
     }
 }
 

@@ -78,6 +78,36 @@ pub(crate) struct AbiTables {
     pub(crate) mode1_set: Set,
     /// Bitmap of `mode2`.
     pub(crate) mode2_set: Set,
+    /// The number of `clone`.
+    pub(crate) clone: u32,
+    /// The number of `clone3`.
+    pub(crate) clone3: u32,
+    /// The number of `prctl`.
+    pub(crate) prctl: u32,
+    /// The number of `socketcall` and the direct syscall of each call.
+    pub(crate) socketcall: Option<(u32, &'static [u32])>,
+}
+
+impl AbiTables {
+    /// Whether `mode` allows `nr` by the tables alone (mode 2 falls through
+    /// to mode 1; any other mode allows nothing).
+    #[inline]
+    pub(crate) fn allows(&self, mode: u8, nr: i64) -> bool {
+        match mode {
+            1 => self.mode1_set.contains(nr),
+            2 => self.mode2_set.contains(nr) || self.mode1_set.contains(nr),
+            _ => false,
+        }
+    }
+
+    /// The name of `nr` if it is one of this ABI's rows, `"?"` otherwise.
+    pub(crate) fn name(&self, nr: i64) -> &'static str {
+        [self.mode1, self.mode2, self.never]
+            .iter()
+            .flat_map(|list| list.iter())
+            .find(|s| i64::from(s.nr) == nr)
+            .map_or("?", |s| s.name)
+    }
 }
 
 macro_rules! abi_tables {
@@ -89,6 +119,10 @@ macro_rules! abi_tables {
             never: $m::NEVER,
             mode1_set: set_of($m::MODE1),
             mode2_set: set_of($m::MODE2),
+            clone: $m::CLONE,
+            clone3: $m::CLONE3,
+            prctl: $m::PRCTL,
+            socketcall: $m::SOCKETCALL,
         }
     };
 }

@@ -11,6 +11,18 @@ use super::Sys;
 /// The largest syscall number of this ABI in Linux 7.2.
 pub(super) const MAX_NR: u32 = 471;
 
+/// `clone`: its flags (argument 0) are checked for `CLONE_NEW*`.
+pub(super) const CLONE: u32 = 220;
+
+/// `clone3`: answered with `-ENOSYS` (its flags live in user memory).
+pub(super) const CLONE3: u32 = 435;
+
+/// `prctl`: carries the module's own two options.
+pub(super) const PRCTL: u32 = 167;
+
+/// No `socketcall` multiplexer on this ABI.
+pub(super) const SOCKETCALL: Option<(u32, &[u32])> = None;
+
 /// Mode 1: exactly the kernel's strict-mode list for this ABI
 /// (`mode1_syscalls` in `kernel/seccomp.c`).
 pub(super) const MODE1: &[Sys] = &[

@@ -11,6 +11,44 @@ use super::Sys;
 /// The largest syscall number of this ABI in Linux 7.2.
 pub(super) const MAX_NR: u32 = 471;
 
+/// `clone`: its flags (argument 0) are checked for `CLONE_NEW*`.
+pub(super) const CLONE: u32 = 120;
+
+/// `clone3`: answered with `-ENOSYS` (its flags live in user memory).
+pub(super) const CLONE3: u32 = 435;
+
+/// `prctl`: carries the module's own two options.
+pub(super) const PRCTL: u32 = 172;
+
+/// `socketcall`: argument 0 selects a socket call. Each call is allowed when
+/// its direct syscall (index = call number, 0 = none) is in the mode's table.
+pub(super) const SOCKETCALL: Option<(u32, &[u32])> = Some((
+    102,
+    &[
+        0,   // 0: not a call
+        359, // 1 SYS_SOCKET: socket
+        361, // 2 SYS_BIND: bind
+        362, // 3 SYS_CONNECT: connect
+        363, // 4 SYS_LISTEN: listen
+        364, // 5 SYS_ACCEPT: as accept4
+        367, // 6 SYS_GETSOCKNAME: getsockname
+        368, // 7 SYS_GETPEERNAME: getpeername
+        360, // 8 SYS_SOCKETPAIR: socketpair
+        369, // 9 SYS_SEND: as sendto
+        371, // 10 SYS_RECV: as recvfrom
+        369, // 11 SYS_SENDTO: sendto
+        371, // 12 SYS_RECVFROM: recvfrom
+        373, // 13 SYS_SHUTDOWN: shutdown
+        366, // 14 SYS_SETSOCKOPT: setsockopt
+        365, // 15 SYS_GETSOCKOPT: getsockopt
+        370, // 16 SYS_SENDMSG: sendmsg
+        372, // 17 SYS_RECVMSG: recvmsg
+        364, // 18 SYS_ACCEPT4: accept4
+        337, // 19 SYS_RECVMMSG: recvmmsg
+        345, // 20 SYS_SENDMMSG: sendmmsg
+    ],
+));
+
 /// Mode 1: exactly the kernel's strict-mode list for this ABI
 /// (`mode1_syscalls` in `kernel/seccomp.c`).
 pub(super) const MODE1: &[Sys] = &[

@@ -84,6 +84,71 @@ pub fn in_child<F: FnOnce() -> i32>(f: F) -> nix::Result<Outcome> {
     }
 }
 
+/// `prctl` option that enters a mode.
+pub const PR_SECCOMP_MODE_SET: libc::c_int = 0x5343_4d53;
+/// `prctl` option that returns the calling process's mode.
+pub const PR_SECCOMP_MODE_GET: libc::c_int = 0x5343_4d47;
+/// Complain mode: violations are logged and allowed.
+pub const SECCOMP_MODE_FLAG_LOG: libc::c_ulong = 1;
+
+/// `prctl(PR_SECCOMP_MODE_SET, mode, flags, 0, 0)`.
+pub fn set_mode(mode: libc::c_ulong, flags: libc::c_ulong) -> nix::Result<()> {
+    set_mode_raw(mode, flags, 0, 0)
+}
+
+/// `prctl(PR_SECCOMP_MODE_SET, mode, flags, a4, a5)` with all arguments given.
+pub fn set_mode_raw(
+    mode: libc::c_ulong,
+    flags: libc::c_ulong,
+    a4: libc::c_ulong,
+    a5: libc::c_ulong,
+) -> nix::Result<()> {
+    // SAFETY: prctl with integer arguments only.
+    let ret = unsafe { libc::prctl(PR_SECCOMP_MODE_SET, mode, flags, a4, a5) };
+    nix::errno::Errno::result(ret).map(drop)
+}
+
+/// `prctl(PR_SECCOMP_MODE_GET, 0, 0, 0, 0)`: the calling process's mode.
+pub fn get_mode() -> nix::Result<i32> {
+    // SAFETY: prctl with integer arguments only.
+    let ret = unsafe {
+        libc::prctl(
+            PR_SECCOMP_MODE_GET,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+        )
+    };
+    nix::errno::Errno::result(ret)
+}
+
+/// The kernel log ring buffer (as `dmesg` shows it, with `<level>` prefixes).
+pub fn kernel_log() -> nix::Result<String> {
+    const SYSLOG_ACTION_READ_ALL: libc::c_int = 3;
+    const SYSLOG_ACTION_SIZE_BUFFER: libc::c_int = 10;
+    // SAFETY: SIZE_BUFFER takes no buffer.
+    let size = unsafe { libc::klogctl(SYSLOG_ACTION_SIZE_BUFFER, std::ptr::null_mut(), 0) };
+    let size = usize::try_from(nix::errno::Errno::result(size)?).unwrap_or(0);
+    let mut buf = vec![0u8; size.max(4096)];
+    let len = libc::c_int::try_from(buf.len()).unwrap_or(libc::c_int::MAX);
+    // SAFETY: the kernel writes at most `len` bytes into `buf`.
+    let n = unsafe { libc::klogctl(SYSLOG_ACTION_READ_ALL, buf.as_mut_ptr().cast(), len) };
+    let n = usize::try_from(nix::errno::Errno::result(n)?).unwrap_or(0);
+    buf.truncate(n);
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
+/// Ends the calling process with the raw `exit` syscall, which mode 1
+/// allows (libc's `_exit` uses `exit_group`, which it does not).
+pub fn raw_exit(code: i32) -> ! {
+    loop {
+        // SAFETY: `exit` ends the calling thread; in a single-threaded
+        // process that is the process.
+        unsafe { libc::syscall(libc::SYS_exit, code) };
+    }
+}
+
 /// A TAP (version 13) reporter.
 pub struct Tap<W: Write> {
     out: W,

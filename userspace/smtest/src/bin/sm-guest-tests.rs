@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! In-guest integration tests of the test environment and module lifecycle.
+//! In-guest integration tests of the module, from real user processes.
 //!
 //! Runs in the QEMU guest as root with `seccomp_mode.ko` loaded (see
-//! `scripts/test`) and prints TAP. The last case unloads the module.
+//! `scripts/test`) and prints TAP. Each attack runs in a forked child that
+//! confines itself; the parent observes how it ended, the kernel log and
+//! `/proc/seccomp_mode`. The last cases unload the module.
 
+use std::arch::asm;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::os::fd::{AsRawFd, OwnedFd};
 
+use nix::errno::Errno;
 use nix::kmod::{delete_module, DeleteModuleFlags};
 use nix::sys::signal::Signal;
-use smtest::{in_child, Tap};
+use nix::sys::wait::{waitpid, WaitStatus};
+use nix::unistd::{fork, pipe, ForkResult, Pid};
+use smtest::{get_mode, in_child, kernel_log, raw_exit, set_mode, set_mode_raw, Tap, SECCOMP_MODE_FLAG_LOG};
 
 type Case = (&'static str, fn() -> Result<(), String>);
 
@@ -74,6 +81,407 @@ fn child_sigkill_is_observed() -> Result<(), String> {
     .expect_signal(Signal::SIGKILL)
 }
 
+fn errno_code(r: nix::Result<()>) -> i32 {
+    match r {
+        Ok(()) => 0,
+        Err(e) => e as i32,
+    }
+}
+
+fn unconfined_get_is_zero() -> Result<(), String> {
+    match get_mode() {
+        Ok(0) => Ok(()),
+        other => Err(format!("GET in an unconfined process: {other:?}")),
+    }
+}
+
+/// Lines of the kernel log that mention `needle` for process `pid`.
+fn log_lines(pid: i32, needle: &str) -> Result<Vec<String>, String> {
+    let log = kernel_log().map_err(|e| format!("klogctl: {e}"))?;
+    let pid = format!(" pid={pid} ");
+    Ok(log
+        .lines()
+        .filter(|l| l.contains(&pid) && l.contains(needle))
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Forks a child that runs `f` and returns its pid and how it ended.
+fn child_with_pid<F: FnOnce() -> i32>(f: F) -> Result<(i32, smtest::Outcome), String> {
+    // A pipe carries the child's pid (as the parent sees it) out of
+    // `in_child`, which only reports the outcome.
+    let (r, w) = pipe().map_err(|e| e.to_string())?;
+    let outcome = in_child(|| {
+        let pid = std::process::id().to_ne_bytes();
+        // SAFETY: plain write of 4 bytes to a pipe we own.
+        unsafe { libc::write(w.as_raw_fd(), pid.as_ptr().cast(), pid.len()) };
+        f()
+    })
+    .map_err(|e| e.to_string())?;
+    drop(w);
+    let mut pid = [0u8; 4];
+    std::fs::File::from(r)
+        .read_exact(&mut pid)
+        .map_err(|e| format!("child pid: {e}"))?;
+    Ok((i32::from_ne_bytes(pid), outcome))
+}
+
+fn complain_mode_logs_once_and_allows() -> Result<(), String> {
+    let (pid, outcome) = child_with_pid(|| {
+        if set_mode(2, SECCOMP_MODE_FLAG_LOG).is_err() {
+            return 10;
+        }
+        // uname is not in mode 2: logged and allowed, twice, logged once.
+        for _ in 0..2 {
+            // SAFETY: `utsname` is plain data written by the kernel.
+            let mut uts: libc::utsname = unsafe { std::mem::zeroed() };
+            // SAFETY: `uts` is a valid out-pointer.
+            if unsafe { libc::uname(&mut uts) } != 0 {
+                return 11;
+            }
+        }
+        if get_mode() != Ok(2) {
+            return 12;
+        }
+        0
+    })?;
+    outcome.expect_exit(0)?;
+    let lines = log_lines(pid, "seccomp_mode: logged")?;
+    let uname: Vec<_> = lines.iter().filter(|l| l.contains("syscall=63 ")).collect();
+    if uname.len() != 1 || !uname[0].contains("mode=2 abi=x86_64") {
+        return Err(format!("expected one uname line, log has: {lines:?}"));
+    }
+    Ok(())
+}
+
+fn mode2_execve_is_killed_and_logged() -> Result<(), String> {
+    let (pid, outcome) = child_with_pid(|| {
+        if set_mode(2, 0).is_err() {
+            return 10;
+        }
+        let sh = c"/bin/sh";
+        let argv = [sh.as_ptr(), std::ptr::null()];
+        let envp = [std::ptr::null()];
+        // SAFETY: valid NUL-terminated argv/envp arrays.
+        unsafe { libc::execve(sh.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+        // Reached only if execve returned instead of killing us.
+        20
+    })?;
+    outcome.expect_signal(Signal::SIGKILL)?;
+    let want = format!(
+        "seccomp_mode: killed pid={pid} comm=sm-guest-tests mode=2 abi=x86_64 syscall=59 (execve)"
+    );
+    let log = kernel_log().map_err(|e| e.to_string())?;
+    if log.lines().any(|l| l.ends_with(&want)) {
+        Ok(())
+    } else {
+        Err(format!("no kernel log line {want:?}"))
+    }
+}
+
+fn forked_child_reports_mode2() -> Result<(), String> {
+    in_child(|| {
+        if set_mode(2, 0).is_err() {
+            return 10;
+        }
+        // The grandchild reports its mode as its exit status.
+        match in_child(|| get_mode().unwrap_or(-1)) {
+            Ok(smtest::Outcome::Exited(code)) => code,
+            _ => 11,
+        }
+    })
+    .map_err(|e| e.to_string())?
+    .expect_exit(2)
+}
+
+fn mode2_daemon_serves_tcp_with_threads() -> Result<(), String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    in_child(move || {
+        if set_mode(2, 0).is_err() {
+            return 10;
+        }
+        // A thread created after the prctl serves one connection.
+        let server = std::thread::spawn(move || -> std::io::Result<()> {
+            let (mut conn, _) = listener.accept()?;
+            let mut buf = [0u8; 4];
+            conn.read_exact(&mut buf)?;
+            conn.write_all(&buf)
+        });
+        let Ok(mut client) = TcpStream::connect(addr) else {
+            return 11;
+        };
+        let mut echo = [0u8; 4];
+        if client.write_all(b"ping").is_err() || client.read_exact(&mut echo).is_err() {
+            return 12;
+        }
+        match server.join() {
+            Ok(Ok(())) if &echo == b"ping" => 0,
+            _ => 13,
+        }
+    })
+    .map_err(|e| e.to_string())?
+    .expect_exit(0)
+}
+
+fn strict_mode_allows_write_and_kills_getpid() -> Result<(), String> {
+    let (r, w) = pipe().map_err(|e| e.to_string())?;
+    let outcome = in_child(|| {
+        if set_mode(1, 0).is_err() {
+            return 10;
+        }
+        // SAFETY: write of 2 bytes to our pipe; then a raw getpid.
+        unsafe {
+            libc::write(w.as_raw_fd(), b"ok".as_ptr().cast(), 2);
+            libc::syscall(libc::SYS_getpid);
+        }
+        raw_exit(20)
+    })
+    .map_err(|e| e.to_string())?;
+    drop(w);
+    let mut got = Vec::new();
+    std::fs::File::from(r)
+        .read_to_end(&mut got)
+        .map_err(|e| e.to_string())?;
+    outcome.expect_signal(Signal::SIGKILL)?;
+    if got == b"ok" {
+        Ok(())
+    } else {
+        Err(format!("write in mode 1 did not arrive: {got:?}"))
+    }
+}
+
+fn strict_mode_exit_is_allowed() -> Result<(), String> {
+    in_child(|| {
+        if set_mode(1, 0).is_err() {
+            return 10;
+        }
+        raw_exit(7)
+    })
+    .map_err(|e| e.to_string())?
+    .expect_exit(7)
+}
+
+fn transitions_only_tighten() -> Result<(), String> {
+    in_child(|| {
+        use Errno::{EINVAL, EPERM};
+        let checks: [(nix::Result<()>, i32); 4] = [
+            (set_mode(3, 0), EINVAL as i32),
+            (set_mode(2, 2), EINVAL as i32),
+            (set_mode_raw(2, 0, 1, 0), EINVAL as i32),
+            (set_mode(2, SECCOMP_MODE_FLAG_LOG), 0),
+        ];
+        for (i, (got, want)) in checks.into_iter().enumerate() {
+            if errno_code(got) != want {
+                return 20 + i as i32;
+            }
+        }
+        // Now in complain mode 2: loosening is refused, tightening works.
+        let steps: [(nix::Result<()>, i32); 5] = [
+            (set_mode(0, 0), EPERM as i32),
+            (set_mode(2, 0), 0),
+            (set_mode(2, SECCOMP_MODE_FLAG_LOG), EPERM as i32),
+            (set_mode(2, 0), 0),
+            (set_mode(1, SECCOMP_MODE_FLAG_LOG), EPERM as i32),
+        ];
+        for (i, (got, want)) in steps.into_iter().enumerate() {
+            if errno_code(got) != want {
+                return 30 + i as i32;
+            }
+        }
+        if get_mode() != Ok(2) {
+            return 40;
+        }
+        if set_mode(1, 0).is_err() {
+            return 41;
+        }
+        raw_exit(0)
+    })
+    .map_err(|e| e.to_string())?
+    .expect_exit(0)
+}
+
+fn threads_from_before_prctl_are_confined() -> Result<(), String> {
+    in_child(|| {
+        let (r, w) = match pipe() {
+            Ok(p) => p,
+            Err(_) => return 10,
+        };
+        // The thread exists before the prctl and tries execve after it.
+        let t = std::thread::spawn(move || {
+            let mut b = [0u8; 1];
+            // SAFETY: read of 1 byte from our pipe.
+            unsafe { libc::read(r.as_raw_fd(), b.as_mut_ptr().cast(), 1) };
+            let sh = c"/bin/sh";
+            let argv = [sh.as_ptr(), std::ptr::null()];
+            let envp = [std::ptr::null()];
+            // SAFETY: valid argv/envp arrays.
+            unsafe { libc::execve(sh.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+        });
+        if set_mode(2, 0).is_err() {
+            return 11;
+        }
+        // SAFETY: write of 1 byte to our pipe.
+        unsafe { libc::write(w.as_raw_fd(), b"x".as_ptr().cast(), 1) };
+        let _ = t.join();
+        // Reached only if the execve returned.
+        12
+    })
+    .map_err(|e| e.to_string())?
+    .expect_signal(Signal::SIGKILL)
+}
+
+/// An ia32 syscall through `int $0x80` with only `eax` set.
+fn int80(nr: u32) -> i32 {
+    let mut ret = nr;
+    // SAFETY: a syscall with no pointer arguments; the compat entry may
+    // clobber r8-r11.
+    unsafe {
+        asm!("int 0x80", inlateout("eax") ret, lateout("r8") _, lateout("r9") _,
+             lateout("r10") _, lateout("r11") _, options(nostack));
+    }
+    ret as i32
+}
+
+/// A native `syscall` instruction with only `rax` set.
+fn syscall0(nr: u64) -> i64 {
+    let mut ret = nr;
+    // SAFETY: a syscall with no pointer arguments; `syscall` clobbers rcx/r11.
+    unsafe {
+        asm!("syscall", inlateout("rax") ret, lateout("rcx") _, lateout("r11") _,
+             options(nostack));
+    }
+    ret as i64
+}
+
+fn ia32_table_is_enforced() -> Result<(), String> {
+    in_child(|| {
+        let pid = std::process::id() as i32;
+        if set_mode(2, 0).is_err() {
+            return 10;
+        }
+        // ia32 getpid (20) is in the ia32 mode-2 table.
+        if int80(20) != pid {
+            return 11;
+        }
+        // ia32 execve (11): killed.
+        int80(11);
+        12
+    })
+    .map_err(|e| e.to_string())?
+    .expect_signal(Signal::SIGKILL)
+}
+
+fn x32_syscalls_are_denied() -> Result<(), String> {
+    in_child(|| {
+        let pid = i64::from(std::process::id());
+        // x32 getpid works before confinement (the kernel has X32_ABI=y).
+        if syscall0(0x4000_0000 | 39) != pid {
+            return 10;
+        }
+        if set_mode(2, 0).is_err() {
+            return 11;
+        }
+        if syscall0(39) != pid {
+            return 12;
+        }
+        syscall0(0x4000_0000 | 39);
+        13
+    })
+    .map_err(|e| e.to_string())?
+    .expect_signal(Signal::SIGKILL)
+}
+
+/// A confined child that waits until the returned pipe end is closed.
+struct Parked {
+    pid: Pid,
+    release: Option<OwnedFd>,
+}
+
+impl Parked {
+    fn start(mode: u64) -> Result<Self, String> {
+        let (ready_r, ready_w) = pipe().map_err(|e| e.to_string())?;
+        let (go_r, go_w) = pipe().map_err(|e| e.to_string())?;
+        // SAFETY: the child only makes raw syscalls and `_exit`s.
+        match unsafe { fork() }.map_err(|e| e.to_string())? {
+            ForkResult::Child => {
+                drop(go_w);
+                let ok = set_mode(mode, 0).is_ok();
+                let mut b = [u8::from(ok)];
+                // SAFETY: 1-byte write and read on our own pipes.
+                unsafe {
+                    libc::write(ready_w.as_raw_fd(), b.as_ptr().cast(), 1);
+                    libc::read(go_r.as_raw_fd(), b.as_mut_ptr().cast(), 1);
+                    libc::_exit(0)
+                }
+            }
+            ForkResult::Parent { child } => {
+                drop(ready_w);
+                let parked = Parked {
+                    pid: child,
+                    release: Some(go_w),
+                };
+                let mut b = [0u8];
+                std::fs::File::from(ready_r)
+                    .read_exact(&mut b)
+                    .map_err(|e| format!("parked child: {e}"))?;
+                if b[0] != 1 {
+                    return Err("parked child could not enter its mode".into());
+                }
+                Ok(parked)
+            }
+        }
+    }
+
+    /// Lets the child exit and reaps it.
+    fn finish(mut self) -> Result<(), String> {
+        self.release.take();
+        match waitpid(self.pid, None) {
+            Ok(WaitStatus::Exited(_, 0)) => Ok(()),
+            other => Err(format!("parked child ended {other:?}")),
+        }
+    }
+}
+
+impl Drop for Parked {
+    fn drop(&mut self) {
+        if self.release.take().is_some() {
+            let _ = waitpid(self.pid, None);
+        }
+    }
+}
+
+fn status_file_lists_confined_processes() -> Result<(), String> {
+    let parked = Parked::start(2)?;
+    let status = std::fs::read_to_string("/proc/seccomp_mode")
+        .map_err(|e| format!("/proc/seccomp_mode: {e}"))?;
+    let want = format!("{} 2 enforce 0 sm-guest-tests", parked.pid);
+    if !status.lines().any(|l| l == want) {
+        return Err(format!("no line {want:?} in:\n{status}"));
+    }
+    let pid = parked.pid;
+    parked.finish()?;
+    let status = std::fs::read_to_string("/proc/seccomp_mode").map_err(|e| e.to_string())?;
+    if status.lines().any(|l| l.starts_with(&format!("{pid} "))) {
+        return Err(format!("exited process {pid} still listed:\n{status}"));
+    }
+    if !status.lines().any(|l| l.starts_with("2 x86_64 ")) {
+        return Err(format!("no counters in:\n{status}"));
+    }
+    Ok(())
+}
+
+fn rmmod_is_refused_while_confined() -> Result<(), String> {
+    let parked = Parked::start(2)?;
+    let r = delete_module(c"seccomp_mode", DeleteModuleFlags::O_NONBLOCK);
+    let still = module_state()?;
+    parked.finish()?;
+    match (r, still.as_deref()) {
+        (Err(Errno::EWOULDBLOCK), Some("Live")) => Ok(()),
+        other => Err(format!("rmmod while confined: {other:?}")),
+    }
+}
+
 fn module_unloads() -> Result<(), String> {
     delete_module(c"seccomp_mode", DeleteModuleFlags::O_NONBLOCK)
         .map_err(|e| format!("delete_module: {e}"))?;
@@ -83,12 +491,34 @@ fn module_unloads() -> Result<(), String> {
     }
 }
 
+fn prctl_is_einval_without_module() -> Result<(), String> {
+    match (get_mode(), set_mode(2, 0)) {
+        (Err(Errno::EINVAL), Err(Errno::EINVAL)) => Ok(()),
+        other => Err(format!("GET/SET without the module: {other:?}")),
+    }
+}
+
 const CASES: &[Case] = &[
     ("module_is_live", module_is_live),
     ("guest_has_two_cpus", guest_has_two_cpus),
     ("loopback_tcp_roundtrip", loopback_tcp_roundtrip),
     ("child_sigkill_is_observed", child_sigkill_is_observed),
+    ("unconfined_get_is_zero", unconfined_get_is_zero),
+    // Log-line checks first: kill lines are rate limited (10 per 5 s).
+    ("complain_mode_logs_once_and_allows", complain_mode_logs_once_and_allows),
+    ("mode2_execve_is_killed_and_logged", mode2_execve_is_killed_and_logged),
+    ("forked_child_reports_mode2", forked_child_reports_mode2),
+    ("mode2_daemon_serves_tcp_with_threads", mode2_daemon_serves_tcp_with_threads),
+    ("strict_mode_allows_write_and_kills_getpid", strict_mode_allows_write_and_kills_getpid),
+    ("strict_mode_exit_is_allowed", strict_mode_exit_is_allowed),
+    ("transitions_only_tighten", transitions_only_tighten),
+    ("threads_from_before_prctl_are_confined", threads_from_before_prctl_are_confined),
+    ("ia32_table_is_enforced", ia32_table_is_enforced),
+    ("x32_syscalls_are_denied", x32_syscalls_are_denied),
+    ("status_file_lists_confined_processes", status_file_lists_confined_processes),
+    ("rmmod_is_refused_while_confined", rmmod_is_refused_while_confined),
     ("module_unloads", module_unloads),
+    ("prctl_is_einval_without_module", prctl_is_einval_without_module),
 ];
 
 fn main() {

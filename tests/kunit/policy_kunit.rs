@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit suite for the policy: transitions, ABI classification and the
+//! verdict on single syscalls, including the per-entry argument checks.
+
+use kernel::prelude::*;
+
+#[kunit_tests(seccomp_mode_policy)]
+mod tests {
+    use kernel::bindings;
+    use kernel::prelude::*;
+
+    use crate::policy::{
+        classify_x86, get, transition, verdict, State, Verdict, CLONE_NEW_MASK, X32_SYSCALL_BIT,
+    };
+    use crate::tables::{tables, Abi, AbiTables};
+
+    const E1: State = State::enforce(1);
+    const L1: State = State::complain(1);
+    const E2: State = State::enforce(2);
+    const L2: State = State::complain(2);
+    const FROM: [Option<State>; 5] = [None, Some(E1), Some(L1), Some(E2), Some(L2)];
+    const ABIS: [Abi; 4] = [Abi::X86_64, Abi::Ia32, Abi::Arm64, Abi::Arm];
+
+    /// The expected result of a transition: a new state, or an errno.
+    #[derive(Clone, Copy)]
+    enum Want {
+        To(Option<State>),
+        Einval,
+        Eperm,
+    }
+    use Want::{Einval, Eperm, To};
+
+    /// Targets in the order of the expectation rows below.
+    const TARGETS: [(u64, u64); 6] = [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)];
+
+    fn check_row(from: Option<State>, want: [Want; 6]) {
+        for ((mode, flags), want) in TARGETS.into_iter().zip(want) {
+            let got = transition(from, [mode, flags, 0, 0]);
+            match want {
+                To(s) => assert_eq!(got, Ok(s)),
+                Einval => assert_eq!(got, Err(EINVAL)),
+                Eperm => assert_eq!(got, Err(EPERM)),
+            }
+        }
+    }
+
+    #[test]
+    fn transitions_from_none() {
+        check_row(
+            None,
+            [To(None), Einval, To(Some(E1)), To(Some(L1)), To(Some(E2)), To(Some(L2))],
+        );
+    }
+
+    #[test]
+    fn transitions_from_strict_enforced() {
+        check_row(Some(E1), [Eperm, Einval, To(Some(E1)), Eperm, Eperm, Eperm]);
+    }
+
+    #[test]
+    fn transitions_from_strict_complain() {
+        check_row(Some(L1), [Eperm, Einval, To(Some(E1)), To(Some(L1)), Eperm, Eperm]);
+    }
+
+    #[test]
+    fn transitions_from_daemon_enforced() {
+        check_row(Some(E2), [Eperm, Einval, To(Some(E1)), Eperm, To(Some(E2)), Eperm]);
+    }
+
+    #[test]
+    fn transitions_from_daemon_complain() {
+        check_row(
+            Some(L2),
+            [Eperm, Einval, To(Some(E1)), To(Some(L1)), To(Some(E2)), To(Some(L2))],
+        );
+    }
+
+    #[test]
+    fn unknown_modes_are_einval() {
+        for from in FROM {
+            for mode in [3, 4, 0x100, 1 << 32, u64::MAX] {
+                for flags in [0, 1] {
+                    assert_eq!(transition(from, [mode, flags, 0, 0]), Err(EINVAL));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_flag_bits_are_einval() {
+        for from in FROM {
+            for mode in [0, 1, 2] {
+                for flags in [2, 3, 0x80, 1 << 32, 1 << 63, u64::MAX] {
+                    assert_eq!(transition(from, [mode, flags, 0, 0]), Err(EINVAL));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nonzero_unused_arguments_are_einval() {
+        for from in FROM {
+            for (a, b) in [(1, 0), (0, 1), (u64::MAX, u64::MAX)] {
+                assert_eq!(transition(from, [2, 0, a, b]), Err(EINVAL));
+                assert_eq!(transition(from, [1, 0, a, b]), Err(EINVAL));
+            }
+        }
+    }
+
+    #[test]
+    fn get_reports_the_mode_and_checks_arguments() {
+        let want = [0u8, 1, 1, 2, 2];
+        for (from, want) in FROM.into_iter().zip(want) {
+            assert_eq!(get(from, [0; 4]), Ok(want));
+            for i in 0..4 {
+                let mut args = [0u64; 4];
+                args[i] = 1;
+                assert_eq!(get(from, args), Err(EINVAL));
+            }
+        }
+    }
+
+    #[test]
+    fn state_words_round_trip_and_are_never_zero() {
+        for s in [E1, L1, E2, L2] {
+            assert_ne!(s.encode(), 0);
+            assert_eq!(State::decode(s.encode()), Some(s));
+        }
+        assert_eq!(L2.flags(), 1);
+        assert_eq!(E2.flags(), 0);
+        for word in [0, 3, 0x100, 0x103, 0xff] {
+            assert_eq!(State::decode(word), None);
+        }
+    }
+
+    #[test]
+    fn classify_native_x86_64() {
+        for nr in [0, 1, 59, 157, 335, 471, 511, 512, 0x3fff_ffff] {
+            assert_eq!(classify_x86(false, nr), Abi::X86_64);
+        }
+    }
+
+    #[test]
+    fn classify_ia32_by_entry_not_number() {
+        for nr in [0, 3, 11, 172, X32_SYSCALL_BIT | 3, -1] {
+            assert_eq!(classify_x86(true, nr), Abi::Ia32);
+        }
+    }
+
+    #[test]
+    fn classify_x32_by_bit_30() {
+        for nr in [X32_SYSCALL_BIT, X32_SYSCALL_BIT | 1, X32_SYSCALL_BIT | 59, 0x7fff_ffff] {
+            assert_eq!(classify_x86(false, nr), Abi::X32);
+        }
+        // Negative numbers are not x32; they are out of every table.
+        assert_eq!(classify_x86(false, -1), Abi::X86_64);
+        assert_eq!(classify_x86(false, i64::from(i32::MIN)), Abi::X86_64);
+    }
+
+    #[test]
+    fn x32_is_denied_in_every_mode() {
+        // x32 read, write, exit, rt_sigreturn (513 on x32) and mode-2 calls.
+        for nr in [0, 1, 60, 513, 3, 41, 57] {
+            for mode in [1, 2] {
+                assert_eq!(
+                    verdict(mode, Abi::X32, X32_SYSCALL_BIT | nr, &[0; 6]),
+                    Verdict::Deny
+                );
+            }
+        }
+    }
+
+    fn all() -> impl Iterator<Item = (Abi, &'static AbiTables)> {
+        ABIS.into_iter().filter_map(|a| tables(a).map(|t| (a, t)))
+    }
+
+    #[test]
+    fn execve_and_execveat_are_denied_everywhere() {
+        for (abi, t) in all() {
+            for name in ["execve", "execveat"] {
+                let sys = t.never.iter().find(|s| s.name == name);
+                assert!(sys.is_some());
+                if let Some(sys) = sys {
+                    for mode in [1, 2] {
+                        assert_eq!(verdict(mode, abi, sys.nr.into(), &[0; 6]), Verdict::Deny);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mode1_allows_exactly_its_list() {
+        for (abi, t) in all() {
+            for nr in 0..=i64::from(t.max_nr) {
+                let listed = t.mode1.iter().any(|s| i64::from(s.nr) == nr);
+                let allowed = verdict(1, abi, nr, &[0; 6]) == Verdict::Allow;
+                assert_eq!(listed, allowed);
+            }
+        }
+    }
+
+    #[test]
+    fn mode2_falls_through_to_mode1() {
+        for (abi, t) in all() {
+            for s in t.mode1 {
+                assert_eq!(verdict(2, abi, s.nr.into(), &[0; 6]), Verdict::Allow);
+            }
+        }
+    }
+
+    #[test]
+    fn mode2_allows_its_list_and_nothing_else() {
+        for (abi, t) in all() {
+            for nr in 0..=i64::from(t.max_nr) {
+                let listed = Iterator::chain(t.mode1.iter(), t.mode2).any(|s| i64::from(s.nr) == nr);
+                let v = verdict(2, abi, nr, &[0; 6]);
+                if nr == i64::from(t.clone3) {
+                    assert_eq!(v, Verdict::Enosys);
+                } else if t.socketcall.is_some_and(|(sc, _)| i64::from(sc) == nr) {
+                    // Call 0 is not a socket call.
+                    assert_eq!(v, Verdict::Deny);
+                } else {
+                    assert_eq!(listed, v == Verdict::Allow);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn never_list_is_denied_in_every_mode() {
+        for (abi, t) in all() {
+            assert!(!t.never.is_empty());
+            for s in t.never {
+                for mode in [1, 2] {
+                    assert_eq!(verdict(mode, abi, s.nr.into(), &[0; 6]), Verdict::Deny);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_outside_the_tables_are_denied() {
+        for (abi, t) in all() {
+            let max = i64::from(t.max_nr);
+            for nr in [-1, -2, i64::from(i32::MIN), i64::MIN, max + 1, 511, 512, 1 << 20, i64::MAX] {
+                for mode in [1, 2] {
+                    assert_eq!(verdict(mode, abi, nr, &[0; 6]), Verdict::Deny);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_modes_allow_nothing() {
+        for (abi, t) in all() {
+            for s in Iterator::chain(t.mode1.iter(), t.mode2) {
+                for mode in [0, 3, 255] {
+                    assert_eq!(verdict(mode, abi, s.nr.into(), &[0; 6]), Verdict::Deny);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn special_numbers_match_their_names() {
+        for (_, t) in all() {
+            assert_eq!(t.name(t.clone.into()), "clone");
+            assert_eq!(t.name(t.clone3.into()), "clone3");
+            assert_eq!(t.name(t.prctl.into()), "prctl");
+            if let Some((sc, calls)) = t.socketcall {
+                assert_eq!(t.name(sc.into()), "socketcall");
+                assert_eq!(calls.len(), 21);
+            }
+        }
+        assert!(tables(Abi::Ia32).is_some_and(|t| t.socketcall.is_some()));
+        assert!(tables(Abi::X86_64).is_some_and(|t| t.socketcall.is_none()));
+    }
+
+    #[test]
+    fn prctl_is_not_in_any_table() {
+        // Only the module's own two options are answered, before the tables.
+        for (abi, t) in all() {
+            for mode in [1, 2] {
+                assert_eq!(verdict(mode, abi, t.prctl.into(), &[0; 6]), Verdict::Deny);
+            }
+        }
+    }
+
+    /// Thread and process flags that glibc and musl pass to `clone`.
+    const THREAD_FLAGS: u64 = (bindings::CLONE_VM
+        | bindings::CLONE_FS
+        | bindings::CLONE_FILES
+        | bindings::CLONE_SIGHAND
+        | bindings::CLONE_THREAD
+        | bindings::CLONE_SYSVSEM
+        | bindings::CLONE_SETTLS
+        | bindings::CLONE_PARENT_SETTID
+        | bindings::CLONE_CHILD_CLEARTID) as u64;
+
+    #[test]
+    fn clone_for_threads_and_processes_is_allowed() {
+        for (abi, t) in all() {
+            let nr = i64::from(t.clone);
+            for flags in [THREAD_FLAGS, 17 /* SIGCHLD: fork */, 0x4111 /* vfork */] {
+                assert_eq!(verdict(2, abi, nr, &[flags, 0, 0, 0, 0, 0]), Verdict::Allow);
+            }
+            // Mode 1 has no clone at all.
+            assert_eq!(verdict(1, abi, nr, &[17, 0, 0, 0, 0, 0]), Verdict::Deny);
+        }
+    }
+
+    #[test]
+    fn clone_with_any_namespace_flag_is_denied() {
+        let each = [
+            bindings::CLONE_NEWNS,
+            bindings::CLONE_NEWCGROUP,
+            bindings::CLONE_NEWUTS,
+            bindings::CLONE_NEWIPC,
+            bindings::CLONE_NEWUSER,
+            bindings::CLONE_NEWPID,
+            bindings::CLONE_NEWNET,
+        ];
+        let mut seen = 0u64;
+        for (abi, t) in all() {
+            for flag in each {
+                let flag = u64::from(flag);
+                seen |= flag;
+                for flags in [flag | 17, flag | THREAD_FLAGS, flag | (1 << 32)] {
+                    assert_eq!(
+                        verdict(2, abi, t.clone.into(), &[flags, 0, 0, 0, 0, 0]),
+                        Verdict::Deny
+                    );
+                }
+            }
+        }
+        assert_eq!(seen, CLONE_NEW_MASK);
+    }
+
+    #[test]
+    fn clone3_is_enosys_in_mode2_and_denied_in_mode1() {
+        for (abi, t) in all() {
+            let nr = i64::from(t.clone3);
+            assert_eq!(verdict(2, abi, nr, &[0; 6]), Verdict::Enosys);
+            assert_eq!(verdict(1, abi, nr, &[0; 6]), Verdict::Deny);
+        }
+    }
+
+    #[test]
+    fn socketcall_allows_the_mode2_socket_calls() {
+        // socket, bind, connect, listen, accept, getsockname, getpeername,
+        // send, recv, sendto, recvfrom, shutdown, setsockopt, getsockopt,
+        // sendmsg, recvmsg, accept4.
+        for call in [1u64, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18] {
+            assert_eq!(
+                verdict(2, Abi::Ia32, 102, &[call, 0, 0, 0, 0, 0]),
+                Verdict::Allow
+            );
+        }
+    }
+
+    #[test]
+    fn socketcall_denies_other_calls() {
+        // 0 and > 20 are no calls; socketpair, recvmmsg and sendmmsg are not
+        // in the ia32 mode-2 table.
+        for call in [0u64, 8, 19, 20, 21, 0xffff_ffff, 1 << 32 | 1, u64::MAX] {
+            assert_eq!(
+                verdict(2, Abi::Ia32, 102, &[call, 0, 0, 0, 0, 0]),
+                Verdict::Deny
+            );
+        }
+        for call in [1u64, 3, 9] {
+            assert_eq!(
+                verdict(1, Abi::Ia32, 102, &[call, 0, 0, 0, 0, 0]),
+                Verdict::Deny
+            );
+        }
+    }
+}
