@@ -8,13 +8,14 @@
 #   make run        the main job: boot the test kernel, load the module, show it
 #   make test       every test: host cargo tests, KUnit and in-guest tests
 #   make check      rustfmt + clippy (CLIPPY=1) on module and userspace
+#   make fmt        reformat module and userspace sources in place
 #   make shell      the test guest with an interactive shell
 #   make clean      remove build/ (the kernel cache stays in ~/.cache)
 
 KDIR ?=
 export KDIR
 
-.PHONY: all module setup kernel run test check shell clean
+.PHONY: all module setup kernel run test check fmt shell clean
 
 all: module
 
@@ -35,6 +36,9 @@ test:
 
 check:
 	@scripts/check
+
+fmt:
+	@scripts/check --fix
 
 shell: module
 	@scripts/guest-run --shell

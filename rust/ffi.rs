@@ -8,8 +8,8 @@
 //! is `rust/sm_shim.c`; the probes the kernel calls are defined here too and
 //! hand safe views of their arguments to [`crate::hooks`].
 
-use kernel::ffi::{c_char, c_int, c_long, c_ulong, c_void};
 use core::marker::PhantomData;
+use kernel::ffi::{c_char, c_int, c_long, c_ulong, c_void};
 
 use kernel::alloc::{AllocError, Flags};
 use kernel::bindings;
@@ -259,6 +259,12 @@ pub(crate) fn alloc_entry(entry: Confined, flags: Flags) -> Result<KBox<Confined
     KBox::new(entry, flags)
 }
 
+/// Calls the closure behind `arg` on one map entry.
+///
+/// # Safety
+///
+/// `arg` must be the `&mut &mut dyn FnMut(&Confined)` of a running
+/// `procs_for_each`, and `entry` an entry of the locked map.
 unsafe extern "C" fn for_each_trampoline(entry: *mut c_void, arg: *mut c_void) {
     // SAFETY: `arg` is the `&mut &mut dyn FnMut` passed by `procs_for_each`,
     // which outlives this call.
@@ -274,12 +280,7 @@ unsafe extern "C" fn for_each_trampoline(entry: *mut c_void, arg: *mut c_void) {
 pub(crate) fn procs_for_each(mut f: impl FnMut(&Confined)) {
     let mut dynf: &mut dyn FnMut(&Confined) = &mut f;
     // SAFETY: the trampoline only uses `arg` during this call.
-    unsafe {
-        sm_procs_for_each(
-            for_each_trampoline,
-            (&raw mut dynf).cast::<c_void>(),
-        )
-    };
+    unsafe { sm_procs_for_each(for_each_trampoline, (&raw mut dynf).cast::<c_void>()) };
 }
 
 // ---------------------------------------------------------------------------
@@ -305,11 +306,7 @@ unsafe extern "C" fn probe_sys_enter(_data: *mut c_void, regs: *mut bindings::pt
 ///
 /// Called only by the kernel's `sched_process_fork` tracepoint, in the
 /// parent's context, before `child` first runs; both tasks are alive.
-unsafe extern "C" fn probe_fork(
-    _data: *mut c_void,
-    parent: *mut c_void,
-    child: *mut c_void,
-) {
+unsafe extern "C" fn probe_fork(_data: *mut c_void, parent: *mut c_void, child: *mut c_void) {
     let parent = Task {
         task: parent,
         _probe: PhantomData,

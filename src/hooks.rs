@@ -129,7 +129,8 @@ const KILLED: usize = 1;
 const LOGGED: usize = 2;
 
 /// `[mode - 1][abi][kind]` event counters.
-static COUNTERS: [[[Atomic<u64>; 3]; 3]; 2] = [const { [const { [const { Atomic::new(0) }; 3] }; 3] }; 2];
+static COUNTERS: [[[Atomic<u64>; 3]; 3]; 2] =
+    [const { [const { [const { Atomic::new(0) }; 3] }; 3] }; 2];
 
 fn count(mode: u8, abi: Abi, kind: usize) {
     if let Some(per_mode) = COUNTERS.get(usize::from(mode).wrapping_sub(1)) {
@@ -198,11 +199,20 @@ fn runtime_abi(nr: i64) -> Abi {
     policy::classify_x86(ffi::in_ia32_syscall(), nr)
 }
 
+/// The kernel's name of syscall `nr` of `abi`. x32 numbers below 512 share
+/// x86_64's names (the "common" rows of `syscall_64.tbl`).
+fn syscall_name(abi: Abi, nr: i64) -> &'static str {
+    match abi {
+        Abi::X32 => tables(Abi::X86_64).map_or("?", |t| t.name(nr & !policy::X32_SYSCALL_BIT)),
+        _ => tables(abi).map_or("?", |t| t.name(nr)),
+    }
+}
+
 /// A denied syscall: kill the process, or in complain mode log it once.
 /// Returns whether the syscall may still run.
 fn violation(regs: &mut SyscallRegs<'_>, e: &Confined, s: State, abi: Abi, nr: i64) -> bool {
     e.violations.add(1, Relaxed);
-    let name = tables(abi).map_or("?", |t| t.name(nr));
+    let name = syscall_name(abi, nr);
     let task = ffi::current_task(regs);
     let comm = task.comm();
     let comm = comm_str(&comm);
@@ -292,12 +302,10 @@ fn confine_current(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
             ffi::module_put();
             match err {
                 // Another thread confined the process meanwhile.
-                InsertError::Exists => {
-                    match ffi::procs_get(&task) {
-                        Some(e) => set_mode(regs, Some(e), abi, args),
-                        None => Err(EAGAIN),
-                    }
-                }
+                InsertError::Exists => match ffi::procs_get(&task) {
+                    Some(e) => set_mode(regs, Some(e), abi, args),
+                    None => Err(EAGAIN),
+                },
                 InsertError::NoMemory => Err(ENOMEM),
             }
         }

@@ -78,6 +78,8 @@ pub(crate) struct AbiTables {
     pub(crate) mode1_set: Set,
     /// Bitmap of `mode2`.
     pub(crate) mode2_set: Set,
+    /// Every syscall of the ABI by number, for names in log lines.
+    pub(crate) names: &'static [Sys],
     /// The number of `clone`.
     pub(crate) clone: u32,
     /// The number of `clone3`.
@@ -100,13 +102,12 @@ impl AbiTables {
         }
     }
 
-    /// The name of `nr` if it is one of this ABI's rows, `"?"` otherwise.
+    /// The kernel's name of syscall `nr` of this ABI, `"?"` for a number
+    /// the ABI does not have.
     pub(crate) fn name(&self, nr: i64) -> &'static str {
-        [self.mode1, self.mode2, self.never]
-            .iter()
-            .flat_map(|list| list.iter())
-            .find(|s| i64::from(s.nr) == nr)
-            .map_or("?", |s| s.name)
+        self.names
+            .binary_search_by(|s| i64::from(s.nr).cmp(&nr))
+            .map_or("?", |i| self.names[i].name)
     }
 }
 
@@ -119,6 +120,7 @@ macro_rules! abi_tables {
             never: $m::NEVER,
             mode1_set: set_of($m::MODE1),
             mode2_set: set_of($m::MODE2),
+            names: $m::NAMES,
             clone: $m::CLONE,
             clone3: $m::CLONE3,
             prctl: $m::PRCTL,

@@ -49,7 +49,14 @@ mod tests {
     fn transitions_from_none() {
         check_row(
             None,
-            [To(None), Einval, To(Some(E1)), To(Some(L1)), To(Some(E2)), To(Some(L2))],
+            [
+                To(None),
+                Einval,
+                To(Some(E1)),
+                To(Some(L1)),
+                To(Some(E2)),
+                To(Some(L2)),
+            ],
         );
     }
 
@@ -60,19 +67,32 @@ mod tests {
 
     #[test]
     fn transitions_from_strict_complain() {
-        check_row(Some(L1), [Eperm, Einval, To(Some(E1)), To(Some(L1)), Eperm, Eperm]);
+        check_row(
+            Some(L1),
+            [Eperm, Einval, To(Some(E1)), To(Some(L1)), Eperm, Eperm],
+        );
     }
 
     #[test]
     fn transitions_from_daemon_enforced() {
-        check_row(Some(E2), [Eperm, Einval, To(Some(E1)), Eperm, To(Some(E2)), Eperm]);
+        check_row(
+            Some(E2),
+            [Eperm, Einval, To(Some(E1)), Eperm, To(Some(E2)), Eperm],
+        );
     }
 
     #[test]
     fn transitions_from_daemon_complain() {
         check_row(
             Some(L2),
-            [Eperm, Einval, To(Some(E1)), To(Some(L1)), To(Some(E2)), To(Some(L2))],
+            [
+                Eperm,
+                Einval,
+                To(Some(E1)),
+                To(Some(L1)),
+                To(Some(E2)),
+                To(Some(L2)),
+            ],
         );
     }
 
@@ -150,7 +170,12 @@ mod tests {
 
     #[test]
     fn classify_x32_by_bit_30() {
-        for nr in [X32_SYSCALL_BIT, X32_SYSCALL_BIT | 1, X32_SYSCALL_BIT | 59, 0x7fff_ffff] {
+        for nr in [
+            X32_SYSCALL_BIT,
+            X32_SYSCALL_BIT | 1,
+            X32_SYSCALL_BIT | 59,
+            0x7fff_ffff,
+        ] {
             assert_eq!(classify_x86(false, nr), Abi::X32);
         }
         // Negative numbers are not x32; they are out of every table.
@@ -214,7 +239,8 @@ mod tests {
     fn mode2_allows_its_list_and_nothing_else() {
         for (abi, t) in all() {
             for nr in 0..=i64::from(t.max_nr) {
-                let listed = Iterator::chain(t.mode1.iter(), t.mode2).any(|s| i64::from(s.nr) == nr);
+                let listed =
+                    Iterator::chain(t.mode1.iter(), t.mode2).any(|s| i64::from(s.nr) == nr);
                 let v = verdict(2, abi, nr, &[0; 6]);
                 if nr == i64::from(t.clone3) {
                     assert_eq!(v, Verdict::Enosys);
@@ -244,7 +270,17 @@ mod tests {
     fn numbers_outside_the_tables_are_denied() {
         for (abi, t) in all() {
             let max = i64::from(t.max_nr);
-            for nr in [-1, -2, i64::from(i32::MIN), i64::MIN, max + 1, 511, 512, 1 << 20, i64::MAX] {
+            for nr in [
+                -1,
+                -2,
+                i64::from(i32::MIN),
+                i64::MIN,
+                max + 1,
+                511,
+                512,
+                1 << 20,
+                i64::MAX,
+            ] {
                 for mode in [1, 2] {
                     assert_eq!(verdict(mode, abi, nr, &[0; 6]), Verdict::Deny);
                 }
@@ -303,7 +339,11 @@ mod tests {
     fn clone_for_threads_and_processes_is_allowed() {
         for (abi, t) in all() {
             let nr = i64::from(t.clone);
-            for flags in [THREAD_FLAGS, 17 /* SIGCHLD: fork */, 0x4111 /* vfork */] {
+            for flags in [
+                THREAD_FLAGS,
+                17,     /* SIGCHLD: fork */
+                0x4111, /* vfork */
+            ] {
                 assert_eq!(verdict(2, abi, nr, &[flags, 0, 0, 0, 0, 0]), Verdict::Allow);
             }
             // Mode 1 has no clone at all.
@@ -352,7 +392,9 @@ mod tests {
         // socket, bind, connect, listen, accept, getsockname, getpeername,
         // send, recv, sendto, recvfrom, shutdown, setsockopt, getsockopt,
         // sendmsg, recvmsg, accept4.
-        for call in [1u64, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18] {
+        for call in [
+            1u64, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
+        ] {
             assert_eq!(
                 verdict(2, Abi::Ia32, 102, &[call, 0, 0, 0, 0, 0]),
                 Verdict::Allow

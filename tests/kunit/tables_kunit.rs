@@ -141,4 +141,23 @@ mod tests {
             assert_eq!(nr_of(t.never, "execve"), Some(kernel::uapi::__NR_execve));
         }
     }
+
+    #[test]
+    fn names_are_sorted_and_agree_with_the_rows() {
+        for (_, t) in all() {
+            assert!(t.names.windows(2).all(|w| w[0].nr < w[1].nr));
+            assert!(t.names.last().is_some_and(|s| s.nr == t.max_nr));
+            for s in t.mode1.iter().chain(t.mode2).chain(t.never) {
+                assert_eq!(t.name(s.nr.into()), s.name);
+            }
+            for nr in [-1, i64::from(t.max_nr) + 1, 1 << 40] {
+                assert_eq!(t.name(nr), "?");
+            }
+        }
+        // A few rows that are in no list.
+        let x = tables(Abi::X86_64);
+        assert_eq!(x.map(|t| t.name(63)), Some("uname"));
+        assert_eq!(x.map(|t| t.name(102)), Some("getuid"));
+        assert_eq!(tables(Abi::Ia32).map(|t| t.name(122)), Some("uname"));
+    }
 }

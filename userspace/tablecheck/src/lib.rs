@@ -44,56 +44,61 @@ pub mod x86_64;
 pub mod tables {
     use super::{arm, arm64, ia32, x86_64, Sys};
 
-    /// (name, `.tbl` path, ABIs of that file that the architecture builds,
-    /// MAX_NR, MODE1, MODE2, NEVER) of every ABI.
-    pub type Abi = (
-        &'static str,
-        &'static str,
-        &'static [&'static str],
-        u32,
-        &'static [Sys],
-        &'static [Sys],
-        &'static [Sys],
-    );
+    /// One ABI's tables and where the kernel keeps its numbers.
+    pub struct Abi {
+        /// The ABI's name.
+        pub name: &'static str,
+        /// The kernel's `.tbl` file, relative to the source tree.
+        pub tbl: &'static str,
+        /// The ABI column values of that file that the architecture builds.
+        pub tbl_abis: &'static [&'static str],
+        /// `MAX_NR`.
+        pub max_nr: u32,
+        /// `MODE1`.
+        pub mode1: &'static [Sys],
+        /// `MODE2`.
+        pub mode2: &'static [Sys],
+        /// `NEVER`.
+        pub never: &'static [Sys],
+        /// `NAMES`: every syscall.
+        pub names: &'static [Sys],
+        /// (`CLONE`, `CLONE3`, `PRCTL`).
+        pub special: (u32, u32, u32),
+        /// `SOCKETCALL`.
+        pub socketcall: Option<(u32, &'static [u32])>,
+    }
 
-    /// Every ABI's tables and where the kernel keeps its numbers.
+    macro_rules! abi {
+        ($m:ident, $tbl:literal, $abis:expr) => {
+            Abi {
+                name: stringify!($m),
+                tbl: $tbl,
+                tbl_abis: $abis,
+                max_nr: $m::MAX_NR,
+                mode1: $m::MODE1,
+                mode2: $m::MODE2,
+                never: $m::NEVER,
+                names: $m::NAMES,
+                special: ($m::CLONE, $m::CLONE3, $m::PRCTL),
+                socketcall: $m::SOCKETCALL,
+            }
+        };
+    }
+
+    /// Every ABI.
     pub const ALL: [Abi; 4] = [
-        (
-            "x86_64",
+        abi!(
+            x86_64,
             "arch/x86/entry/syscalls/syscall_64.tbl",
-            &["common", "64"],
-            x86_64::MAX_NR,
-            x86_64::MODE1,
-            x86_64::MODE2,
-            x86_64::NEVER,
+            &["common", "64"]
         ),
-        (
-            "ia32",
-            "arch/x86/entry/syscalls/syscall_32.tbl",
-            &["i386"],
-            ia32::MAX_NR,
-            ia32::MODE1,
-            ia32::MODE2,
-            ia32::NEVER,
-        ),
-        (
-            "arm64",
+        abi!(ia32, "arch/x86/entry/syscalls/syscall_32.tbl", &["i386"]),
+        abi!(
+            arm64,
             "scripts/syscall.tbl",
-            &["common", "64", "renameat", "rlimit", "memfd_secret"],
-            arm64::MAX_NR,
-            arm64::MODE1,
-            arm64::MODE2,
-            arm64::NEVER,
+            &["common", "64", "renameat", "rlimit", "memfd_secret"]
         ),
-        (
-            "arm",
-            "arch/arm/tools/syscall.tbl",
-            &["common", "eabi"],
-            arm::MAX_NR,
-            arm::MODE1,
-            arm::MODE2,
-            arm::NEVER,
-        ),
+        abi!(arm, "arch/arm/tools/syscall.tbl", &["common", "eabi"]),
     ];
 }
 
@@ -157,25 +162,42 @@ mod tests {
         assert_eq!(max, 1);
     }
 
+    /// The kernel's name -> number map of `abi`.
+    fn kernel_map(abi: &tables::Abi) -> (HashMap<String, u32>, u32) {
+        let ksrc = kernel_source().unwrap();
+        let path = ksrc.join(abi.tbl);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        parse_tbl(&text, abi.tbl_abis).unwrap()
+    }
+
     #[test]
     fn every_row_matches_the_kernel_tables() {
-        let ksrc = kernel_source().unwrap();
         let mut errors = Vec::new();
-        for (abi, tbl, abis, max_nr, mode1, mode2, never) in tables::ALL {
-            let text = std::fs::read_to_string(ksrc.join(tbl))
-                .unwrap_or_else(|e| panic!("{}: {e}", ksrc.join(tbl).display()));
-            let (map, max) = parse_tbl(&text, abis).unwrap();
-            if max != max_nr {
-                errors.push(format!("{abi}: MAX_NR {max_nr}, {tbl} says {max}"));
+        for abi in &tables::ALL {
+            let (map, max) = kernel_map(abi);
+            if max != abi.max_nr {
+                errors.push(format!(
+                    "{}: MAX_NR {}, {} says {max}",
+                    abi.name, abi.max_nr, abi.tbl
+                ));
             }
-            for row in mode1.iter().chain(mode2).chain(never) {
+            let rows = abi
+                .mode1
+                .iter()
+                .chain(abi.mode2)
+                .chain(abi.never)
+                .chain(abi.names);
+            for row in rows {
                 match map.get(row.name) {
                     Some(&nr) if nr == row.nr => {}
                     Some(&nr) => errors.push(format!(
-                        "{abi}: {} is {nr}, table says {}",
-                        row.name, row.nr
+                        "{}: {} is {nr}, table says {}",
+                        abi.name, row.name, row.nr
                     )),
-                    None => errors.push(format!("{abi}: {} is not in {tbl}", row.name)),
+                    None => {
+                        errors.push(format!("{}: {} is not in {}", abi.name, row.name, abi.tbl))
+                    }
                 }
             }
         }
@@ -184,6 +206,78 @@ mod tests {
             "table mismatches:\n{}",
             errors.join("\n")
         );
+    }
+
+    #[test]
+    fn names_list_every_kernel_syscall_in_order() {
+        for abi in &tables::ALL {
+            let (map, _) = kernel_map(abi);
+            assert_eq!(
+                abi.names.len(),
+                map.len(),
+                "{}: NAMES is incomplete",
+                abi.name
+            );
+            assert!(
+                abi.names.windows(2).all(|w| w[0].nr < w[1].nr),
+                "{}: NAMES is not sorted by number",
+                abi.name
+            );
+        }
+    }
+
+    #[test]
+    fn special_numbers_are_the_named_syscalls() {
+        for abi in &tables::ALL {
+            let (map, _) = kernel_map(abi);
+            let (clone, clone3, prctl) = abi.special;
+            assert_eq!(map.get("clone"), Some(&clone), "{}", abi.name);
+            assert_eq!(map.get("clone3"), Some(&clone3), "{}", abi.name);
+            assert_eq!(map.get("prctl"), Some(&prctl), "{}", abi.name);
+            assert_eq!(
+                abi.socketcall.map(|(nr, _)| nr),
+                map.get("socketcall").copied(),
+                "{}",
+                abi.name
+            );
+        }
+    }
+
+    #[test]
+    fn socketcall_calls_map_to_their_direct_syscalls() {
+        // include/uapi/linux/net.h: SYS_SOCKET = 1 .. SYS_SENDMMSG = 20; SYS_ACCEPT,
+        // SYS_SEND and SYS_RECV have no direct ia32 syscall and map to their
+        // supersets.
+        let want = [
+            "socket",
+            "bind",
+            "connect",
+            "listen",
+            "accept4",
+            "getsockname",
+            "getpeername",
+            "socketpair",
+            "sendto",
+            "recvfrom",
+            "sendto",
+            "recvfrom",
+            "shutdown",
+            "setsockopt",
+            "getsockopt",
+            "sendmsg",
+            "recvmsg",
+            "accept4",
+            "recvmmsg",
+            "sendmmsg",
+        ];
+        let ia32 = &tables::ALL[1];
+        let (map, _) = kernel_map(ia32);
+        let (_, calls) = ia32.socketcall.unwrap();
+        assert_eq!(calls[0], 0);
+        assert_eq!(calls.len(), want.len() + 1);
+        for (call, name) in want.iter().enumerate() {
+            assert_eq!(Some(&calls[call + 1]), map.get(*name), "call {}", call + 1);
+        }
     }
 
     #[test]

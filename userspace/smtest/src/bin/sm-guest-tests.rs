@@ -17,7 +17,9 @@ use nix::kmod::{delete_module, DeleteModuleFlags};
 use nix::sys::signal::Signal;
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{fork, pipe, ForkResult, Pid};
-use smtest::{get_mode, in_child, kernel_log, raw_exit, set_mode, set_mode_raw, Tap, SECCOMP_MODE_FLAG_LOG};
+use smtest::{
+    get_mode, in_child, kernel_log, raw_exit, set_mode, set_mode_raw, Tap, SECCOMP_MODE_FLAG_LOG,
+};
 
 type Case = (&'static str, fn() -> Result<(), String>);
 
@@ -147,7 +149,10 @@ fn complain_mode_logs_once_and_allows() -> Result<(), String> {
     })?;
     outcome.expect_exit(0)?;
     let lines = log_lines(pid, "seccomp_mode: logged")?;
-    let uname: Vec<_> = lines.iter().filter(|l| l.contains("syscall=63 ")).collect();
+    let uname: Vec<_> = lines
+        .iter()
+        .filter(|l| l.contains("syscall=63 (uname)"))
+        .collect();
     if uname.len() != 1 || !uname[0].contains("mode=2 abi=x86_64") {
         return Err(format!("expected one uname line, log has: {lines:?}"));
     }
@@ -505,20 +510,44 @@ const CASES: &[Case] = &[
     ("child_sigkill_is_observed", child_sigkill_is_observed),
     ("unconfined_get_is_zero", unconfined_get_is_zero),
     // Log-line checks first: kill lines are rate limited (10 per 5 s).
-    ("complain_mode_logs_once_and_allows", complain_mode_logs_once_and_allows),
-    ("mode2_execve_is_killed_and_logged", mode2_execve_is_killed_and_logged),
+    (
+        "complain_mode_logs_once_and_allows",
+        complain_mode_logs_once_and_allows,
+    ),
+    (
+        "mode2_execve_is_killed_and_logged",
+        mode2_execve_is_killed_and_logged,
+    ),
     ("forked_child_reports_mode2", forked_child_reports_mode2),
-    ("mode2_daemon_serves_tcp_with_threads", mode2_daemon_serves_tcp_with_threads),
-    ("strict_mode_allows_write_and_kills_getpid", strict_mode_allows_write_and_kills_getpid),
+    (
+        "mode2_daemon_serves_tcp_with_threads",
+        mode2_daemon_serves_tcp_with_threads,
+    ),
+    (
+        "strict_mode_allows_write_and_kills_getpid",
+        strict_mode_allows_write_and_kills_getpid,
+    ),
     ("strict_mode_exit_is_allowed", strict_mode_exit_is_allowed),
     ("transitions_only_tighten", transitions_only_tighten),
-    ("threads_from_before_prctl_are_confined", threads_from_before_prctl_are_confined),
+    (
+        "threads_from_before_prctl_are_confined",
+        threads_from_before_prctl_are_confined,
+    ),
     ("ia32_table_is_enforced", ia32_table_is_enforced),
     ("x32_syscalls_are_denied", x32_syscalls_are_denied),
-    ("status_file_lists_confined_processes", status_file_lists_confined_processes),
-    ("rmmod_is_refused_while_confined", rmmod_is_refused_while_confined),
+    (
+        "status_file_lists_confined_processes",
+        status_file_lists_confined_processes,
+    ),
+    (
+        "rmmod_is_refused_while_confined",
+        rmmod_is_refused_while_confined,
+    ),
     ("module_unloads", module_unloads),
-    ("prctl_is_einval_without_module", prctl_is_einval_without_module),
+    (
+        "prctl_is_einval_without_module",
+        prctl_is_einval_without_module,
+    ),
 ];
 
 fn main() {
