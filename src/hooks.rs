@@ -18,7 +18,7 @@ use kernel::sync::atomic::{Atomic, Relaxed};
 
 use crate::ffi::{self, InsertError, SyscallRegs, Task};
 use crate::policy::{self, State, Verdict, PR_SECCOMP_MODE_GET, PR_SECCOMP_MODE_SET};
-use crate::tables::{tables, Abi};
+use crate::tables::{tables, Abi, PRCTL_NRS};
 
 #[cfg(not(CONFIG_X86_64))]
 compile_error!("only x86_64 has an arch shim so far; the arm64 tables are data for the port");
@@ -70,7 +70,7 @@ impl Confined {
         Self {
             state: Atomic::new(state.encode()),
             tgid: task.tgid(),
-            comm: task.comm(),
+            comm: policy::sanitize_comm(task.comm()),
             violations: Atomic::new(0),
             logged: [const { [const { Atomic::new(0) }; LOGGED_WORDS] }; 3],
         }
@@ -112,7 +112,7 @@ impl Confined {
     }
 }
 
-/// A NUL-padded command name as text.
+/// The text of a command name from [`policy::sanitize_comm`].
 fn comm_str(comm: &[u8; 16]) -> &str {
     let len = comm.iter().position(|&b| b == 0).unwrap_or(comm.len());
     core::str::from_utf8(&comm[..len]).unwrap_or("?")
@@ -157,12 +157,13 @@ fn our_prctl(abi: Abi, nr: i64, regs: &SyscallRegs<'_>) -> Option<(u32, [u64; 4]
 /// module is loaded.
 #[inline]
 pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64) {
-    let abi = runtime_abi(nr);
-    // Fast path: a register compare, then one atomic load.
-    let maybe_prctl = tables(abi).is_some_and(|t| nr == i64::from(t.prctl));
-    if !maybe_prctl && CONFINED.load(Relaxed) == 0 {
+    // Fast path of every unconfined task while no process is confined: one
+    // atomic load (and two compares with constants for the prctl numbers).
+    if CONFINED.load(Relaxed) == 0 && !PRCTL_NRS.iter().any(|&p| i64::from(p) == nr) {
         return;
     }
+    let abi = runtime_abi(nr);
+    let maybe_prctl = tables(abi).is_some_and(|t| nr == i64::from(t.prctl));
     let entry = ffi::procs_current(regs);
     let state = entry.and_then(Confined::state);
     if maybe_prctl {
@@ -214,7 +215,7 @@ fn violation(regs: &mut SyscallRegs<'_>, e: &Confined, s: State, abi: Abi, nr: i
     e.violations.add(1, Relaxed);
     let name = syscall_name(abi, nr);
     let task = ffi::current_task(regs);
-    let comm = task.comm();
+    let comm = policy::sanitize_comm(task.comm());
     let comm = comm_str(&comm);
     if s.log {
         count(s.mode, abi, LOGGED);

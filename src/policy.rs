@@ -179,3 +179,20 @@ pub(crate) fn verdict(mode: u8, abi: Abi, nr: i64, args: &[u64; 6]) -> Verdict {
     }
     Verdict::Allow
 }
+
+/// A command name made safe for one-line output: it ends at the first NUL
+/// and every byte outside printable ASCII other than space (newlines, escape
+/// sequences, UTF-8, and space, which would split `key=value` fields) is
+/// replaced by `?`, so a process cannot forge log or status lines.
+pub(crate) fn sanitize_comm(mut comm: [u8; 16]) -> [u8; 16] {
+    let mut end = false;
+    for b in comm.iter_mut() {
+        end |= *b == 0;
+        if end {
+            *b = 0;
+        } else if !b.is_ascii_graphic() {
+            *b = b'?';
+        }
+    }
+    comm
+}

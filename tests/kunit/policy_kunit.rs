@@ -11,7 +11,8 @@ mod tests {
     use kernel::prelude::*;
 
     use crate::policy::{
-        classify_x86, get, transition, verdict, State, Verdict, CLONE_NEW_MASK, X32_SYSCALL_BIT,
+        classify_x86, get, sanitize_comm, transition, verdict, State, Verdict, CLONE_NEW_MASK,
+        X32_SYSCALL_BIT,
     };
     use crate::tables::{tables, Abi, AbiTables};
 
@@ -418,5 +419,23 @@ mod tests {
                 Verdict::Deny
             );
         }
+    }
+
+    #[test]
+    fn comm_cannot_forge_log_fields_or_lines() {
+        let mut evil = [0u8; 16];
+        evil[..15].copy_from_slice(b"a\nkilled pid=1\x1b");
+        let clean = sanitize_comm(evil);
+        assert_eq!(&clean[..15], b"a?killed?pid=1?");
+        assert_eq!(clean[15], 0);
+        // Bytes after the first NUL are cleared; UTF-8 is replaced.
+        let mut comm = *b"ok\0hidden\xc3\xa9xxxxx";
+        assert_eq!(sanitize_comm(comm), *b"ok\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+        comm = *b"caf\xc3\xa9-d\0\0\0\0\0\0\0\0\0";
+        assert_eq!(sanitize_comm(comm), *b"caf??-d\0\0\0\0\0\0\0\0\0");
+        assert_eq!(
+            sanitize_comm(*b"sm-guest-tests\0\0"),
+            *b"sm-guest-tests\0\0"
+        );
     }
 }

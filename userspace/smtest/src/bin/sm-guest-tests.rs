@@ -184,6 +184,31 @@ fn mode2_execve_is_killed_and_logged() -> Result<(), String> {
     }
 }
 
+fn comm_cannot_forge_log_lines() -> Result<(), String> {
+    let (pid, outcome) = child_with_pid(|| {
+        // A process name with a newline and a fake second record.
+        let name = c"x\nkilled pid=1";
+        // SAFETY: PR_SET_NAME reads a NUL-terminated string of <= 16 bytes.
+        unsafe { libc::prctl(libc::PR_SET_NAME, name.as_ptr()) };
+        if set_mode(2, 0).is_err() {
+            return 10;
+        }
+        // SAFETY: getuid has no arguments; it is not in mode 2.
+        unsafe { libc::getuid() };
+        20
+    })?;
+    outcome.expect_signal(Signal::SIGKILL)?;
+    let want = format!(
+        "seccomp_mode: killed pid={pid} comm=x?killed?pid=1 mode=2 abi=x86_64 syscall=102 (getuid)"
+    );
+    let log = kernel_log().map_err(|e| e.to_string())?;
+    if log.lines().any(|l| l.ends_with(&want)) {
+        Ok(())
+    } else {
+        Err(format!("no kernel log line {want:?}"))
+    }
+}
+
 fn forked_child_reports_mode2() -> Result<(), String> {
     in_child(|| {
         if set_mode(2, 0).is_err() {
@@ -518,6 +543,7 @@ const CASES: &[Case] = &[
         "mode2_execve_is_killed_and_logged",
         mode2_execve_is_killed_and_logged,
     ),
+    ("comm_cannot_forge_log_lines", comm_cannot_forge_log_lines),
     ("forked_child_reports_mode2", forked_child_reports_mode2),
     (
         "mode2_daemon_serves_tcp_with_threads",
