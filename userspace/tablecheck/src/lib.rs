@@ -281,6 +281,38 @@ mod tests {
     }
 
     #[test]
+    fn docs_list_every_mode2_row() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/tables.md");
+        let doc = std::fs::read_to_string(path).unwrap();
+        let headers = [
+            ("x86_64", "## x86_64"),
+            ("ia32", "## ia32"),
+            ("arm64", "## arm64"),
+            ("arm", "## AArch32"),
+        ];
+        let mut missing = Vec::new();
+        for abi in &tables::ALL {
+            let (_, header) = headers.iter().find(|(n, _)| *n == abi.name).unwrap();
+            let start = doc
+                .find(header)
+                .unwrap_or_else(|| panic!("no section {header:?}"));
+            let rest = &doc[start + header.len()..];
+            let section = &rest[..rest.find("\n## ").unwrap_or(rest.len())];
+            for row in abi.mode2 {
+                let want = format!("| {} | `{}` |", row.nr, row.name);
+                if !section.contains(&want) {
+                    missing.push(format!("{}: {want}", abi.name));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "docs/tables.md lacks:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    #[test]
     fn a_wrong_row_is_caught() {
         // The check itself must be able to fail: a renumbered row mismatches.
         let ksrc = kernel_source().unwrap();
