@@ -11,6 +11,7 @@ use std::arch::asm;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::fs::FileExt;
 
 use nix::errno::Errno;
 use nix::kmod::{delete_module, DeleteModuleFlags};
@@ -422,6 +423,98 @@ fn x32_syscalls_are_denied() -> Result<(), String> {
     .expect_signal(Signal::SIGKILL)
 }
 
+/// How one fork of a confined process ended under allocation failure.
+#[derive(Debug, PartialEq)]
+enum ForkResultUnderFault {
+    /// fork itself failed (ENOMEM): nothing was created.
+    Failed,
+    /// The child was killed before it ran (the module could not record it).
+    Killed,
+    /// The child ran and reported this mode.
+    Ran(i32),
+}
+
+fn fork_allocation_failure_never_leaves_child_unconfined() -> Result<(), String> {
+    // Quiet the fault-injection stack dumps, which the console check would
+    // flag as a kernel problem.
+    std::fs::write("/sys/kernel/debug/failslab/verbose", "0")
+        .map_err(|e| format!("failslab/verbose: {e}"))?;
+    let (r, w) = pipe().map_err(|e| e.to_string())?;
+    let outcome = in_child(|| {
+        let Ok(mut nth) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/proc/thread-self/fail-nth")
+        else {
+            return 10;
+        };
+        if set_mode(2, 0).is_err() {
+            return 11;
+        }
+        // Fail the n-th fault-injectable allocation (GFP_ATOMIC slab
+        // allocations: the fork probe's) of the next fork, for n = 1, 2, ...
+        // until a fork completes without reaching the n-th allocation.
+        let mut report = Vec::new();
+        for n in 1..=64 {
+            if nth.write_all(n.to_string().as_bytes()).is_err() {
+                return 12;
+            }
+            // SAFETY: the child only makes raw syscalls and `_exit`s.
+            let pid = unsafe { libc::fork() };
+            if pid == 0 {
+                // SAFETY: `_exit` ends the child at once.
+                unsafe { libc::_exit(get_mode().unwrap_or(-1)) };
+            }
+            // What is left of the count: 0 once the n-th allocation failed.
+            let mut buf = [0u8; 16];
+            let len = nth.read_at(&mut buf, 0).unwrap_or(0);
+            let left = String::from_utf8_lossy(&buf[..len]).into_owned();
+            let _ = nth.write_all(b"0");
+            let result = if pid < 0 {
+                ForkResultUnderFault::Failed
+            } else {
+                match waitpid(Pid::from_raw(pid), None) {
+                    Ok(WaitStatus::Exited(_, code)) => ForkResultUnderFault::Ran(code),
+                    Ok(WaitStatus::Signaled(_, Signal::SIGKILL, _)) => ForkResultUnderFault::Killed,
+                    _ => return 13,
+                }
+            };
+            report.push(format!("{n}:{result:?}"));
+            if left.trim() != "0" && matches!(result, ForkResultUnderFault::Ran(_)) {
+                break;
+            }
+        }
+        let text = report.join(" ");
+        // SAFETY: plain write of our report to the pipe.
+        unsafe { libc::write(w.as_raw_fd(), text.as_ptr().cast(), text.len()) };
+        0
+    })
+    .map_err(|e| e.to_string())?;
+    drop(w);
+    let mut report = String::new();
+    std::fs::File::from(r)
+        .read_to_string(&mut report)
+        .map_err(|e| e.to_string())?;
+    outcome
+        .expect_exit(0)
+        .map_err(|e| format!("{e}; report: {report}"))?;
+    let unconfined: Vec<_> = report
+        .split(' ')
+        .filter(|r| r.contains("Ran(") && !r.contains("Ran(2)"))
+        .collect();
+    if !unconfined.is_empty() {
+        return Err(format!("children ran outside mode 2: {report}"));
+    }
+    if !report.contains("Killed") {
+        return Err(format!("no fork reached the probe's allocation: {report}"));
+    }
+    let log = kernel_log().map_err(|e| e.to_string())?;
+    if !log.contains("seccomp_mode: killed new process pid=") {
+        return Err(format!("no fail-closed log line; report: {report}"));
+    }
+    Ok(())
+}
+
 /// A confined child that waits until the returned pipe end is closed.
 struct Parked {
     pid: Pid,
@@ -561,6 +654,10 @@ const CASES: &[Case] = &[
     ),
     ("ia32_table_is_enforced", ia32_table_is_enforced),
     ("x32_syscalls_are_denied", x32_syscalls_are_denied),
+    (
+        "fork_allocation_failure_never_leaves_child_unconfined",
+        fork_allocation_failure_never_leaves_child_unconfined,
+    ),
     (
         "status_file_lists_confined_processes",
         status_file_lists_confined_processes,
