@@ -185,7 +185,7 @@ pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64) {
     let (Some(e), Some(s)) = (entry, state) else {
         return;
     };
-    match policy::verdict(s.mode, abi, nr, &regs.args()) {
+    match policy::verdict_lazy(s.mode, abi, nr, || regs.args()[0]) {
         Verdict::Allow => {}
         Verdict::Enosys => regs.skip(-i64::from(bindings::ENOSYS)),
         Verdict::Deny => {
@@ -213,24 +213,12 @@ fn syscall_name(abi: Abi, nr: i64) -> &'static str {
 /// Returns whether the syscall may still run.
 fn violation(regs: &mut SyscallRegs<'_>, e: &Confined, s: State, abi: Abi, nr: i64) -> bool {
     e.violations.add(1, Relaxed);
-    let name = syscall_name(abi, nr);
-    let task = ffi::current_task(regs);
-    let comm = policy::sanitize_comm(task.comm());
-    let comm = comm_str(&comm);
     if s.log {
         count(s.mode, abi, LOGGED);
         // Once per process and number; a line held back by the rate limit
         // is tried again on the next occurrence.
         if !e.is_logged(abi, nr) && ffi::log_ratelimit() && e.mark_logged(abi, nr) {
-            pr_info!(
-                "logged pid={} comm={} mode={} abi={} syscall={} ({})\n",
-                task.tgid(),
-                comm,
-                s.mode,
-                abi_name(abi),
-                nr,
-                name
-            );
+            log_violation(regs, "logged", s, abi, nr);
         }
         return true;
     }
@@ -238,17 +226,25 @@ fn violation(regs: &mut SyscallRegs<'_>, e: &Confined, s: State, abi: Abi, nr: i
     ffi::kill_current();
     count(s.mode, abi, KILLED);
     if ffi::log_ratelimit() {
-        pr_info!(
-            "killed pid={} comm={} mode={} abi={} syscall={} ({})\n",
-            task.tgid(),
-            comm,
-            s.mode,
-            abi_name(abi),
-            nr,
-            name
-        );
+        log_violation(regs, "killed", s, abi, nr);
     }
     false
+}
+
+/// `seccomp_mode: <what> pid=<tgid> comm=<comm> mode=<m> abi=<abi> syscall=<nr> (<name>)`.
+fn log_violation(regs: &SyscallRegs<'_>, what: &str, s: State, abi: Abi, nr: i64) {
+    let task = ffi::current_task(regs);
+    let comm = policy::sanitize_comm(task.comm());
+    pr_info!(
+        "{} pid={} comm={} mode={} abi={} syscall={} ({})\n",
+        what,
+        task.tgid(),
+        comm_str(&comm),
+        s.mode,
+        abi_name(abi),
+        nr,
+        syscall_name(abi, nr)
+    );
 }
 
 /// `PR_SECCOMP_MODE_SET` for the current process.

@@ -153,13 +153,20 @@ pub(crate) enum Verdict {
 ///
 /// The module's own prctl options are handled before this is asked.
 pub(crate) fn verdict(mode: u8, abi: Abi, nr: i64, args: &[u64; 6]) -> Verdict {
+    verdict_lazy(mode, abi, nr, || args[0])
+}
+
+/// [`verdict`], reading the only argument it may need (argument 0: the
+/// flags of `clone`, the call of `socketcall`) only for those two syscalls.
+#[inline]
+pub(crate) fn verdict_lazy(mode: u8, abi: Abi, nr: i64, arg0: impl Fn() -> u64) -> Verdict {
     let Some(t) = tables(abi) else {
         return Verdict::Deny;
     };
     if !t.allows(mode, nr) {
         return Verdict::Deny;
     }
-    if nr == i64::from(t.clone) && args[0] & CLONE_NEW_MASK != 0 {
+    if nr == i64::from(t.clone) && arg0() & CLONE_NEW_MASK != 0 {
         return Verdict::Deny;
     }
     if nr == i64::from(t.clone3) {
@@ -167,7 +174,7 @@ pub(crate) fn verdict(mode: u8, abi: Abi, nr: i64, args: &[u64; 6]) -> Verdict {
     }
     if let Some((socketcall, calls)) = t.socketcall {
         if nr == i64::from(socketcall) {
-            let target = usize::try_from(args[0])
+            let target = usize::try_from(arg0())
                 .ok()
                 .and_then(|call| calls.get(call))
                 .copied()

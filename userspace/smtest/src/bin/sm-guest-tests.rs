@@ -362,6 +362,26 @@ fn threads_from_before_prctl_are_confined() -> Result<(), String> {
     .expect_signal(Signal::SIGKILL)
 }
 
+fn threads_from_after_prctl_are_confined() -> Result<(), String> {
+    in_child(|| {
+        if set_mode(2, 0).is_err() {
+            return 10;
+        }
+        let t = std::thread::spawn(|| {
+            let sh = c"/bin/sh";
+            let argv = [sh.as_ptr(), std::ptr::null()];
+            let envp = [std::ptr::null()];
+            // SAFETY: valid argv/envp arrays.
+            unsafe { libc::execve(sh.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+        });
+        let _ = t.join();
+        // Reached only if the execve returned.
+        12
+    })
+    .map_err(|e| e.to_string())?
+    .expect_signal(Signal::SIGKILL)
+}
+
 /// An ia32 syscall through `int $0x80` with only `eax` set.
 fn int80(nr: u32) -> i32 {
     let mut ret = nr;
@@ -508,6 +528,7 @@ fn fork_allocation_failure_never_leaves_child_unconfined() -> Result<(), String>
     if !report.contains("Killed") {
         return Err(format!("no fork reached the probe's allocation: {report}"));
     }
+    println!("# fork under allocation failure, n:result = {report}");
     let log = kernel_log().map_err(|e| e.to_string())?;
     if !log.contains("seccomp_mode: killed new process pid=") {
         return Err(format!("no fail-closed log line; report: {report}"));
@@ -651,6 +672,10 @@ const CASES: &[Case] = &[
     (
         "threads_from_before_prctl_are_confined",
         threads_from_before_prctl_are_confined,
+    ),
+    (
+        "threads_from_after_prctl_are_confined",
+        threads_from_after_prctl_are_confined,
     ),
     ("ia32_table_is_enforced", ia32_table_is_enforced),
     ("x32_syscalls_are_denied", x32_syscalls_are_denied),
