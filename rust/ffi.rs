@@ -9,7 +9,7 @@
 //! hand safe views of their arguments to [`crate::hooks`].
 
 use core::marker::PhantomData;
-use kernel::ffi::{c_char, c_int, c_long, c_ulong, c_void};
+use kernel::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
 
 use kernel::alloc::{AllocError, Flags};
 use kernel::bindings;
@@ -34,6 +34,7 @@ unsafe extern "C" {
     fn sm_kill_task(task: *mut c_void);
     fn sm_module_get() -> bool;
     fn sm_module_put();
+    fn sm_log_ratelimit_init(interval_ms: c_uint, burst: c_uint);
     fn sm_log_ratelimit() -> bool;
     fn sm_procs_load(key: c_ulong) -> *mut c_void;
     fn sm_procs_insert(key: c_ulong, entry: *mut c_void, atomic: bool) -> c_int;
@@ -174,8 +175,16 @@ pub(crate) fn module_put() {
     unsafe { sm_module_put() };
 }
 
-/// Whether a kernel log line may be written now (the kernel's default rate
-/// limit: 10 lines per 5 s).
+/// Sets the rate limit of the kill/complain log lines: `burst` lines per
+/// `interval_ms` (0: unlimited). Called once at module init, before the
+/// probes are registered.
+pub(crate) fn log_ratelimit_init(interval_ms: u32, burst: u32) {
+    // SAFETY: initializes a static ratelimit state no probe uses yet.
+    unsafe { sm_log_ratelimit_init(interval_ms, burst) };
+}
+
+/// Whether a kernel log line may be written now (see
+/// [`log_ratelimit_init`]).
 pub(crate) fn log_ratelimit() -> bool {
     // SAFETY: `__ratelimit()` on a static state; no arguments.
     unsafe { sm_log_ratelimit() }

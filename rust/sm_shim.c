@@ -152,12 +152,17 @@ void sm_module_put(void)
 
 /* --- Log rate limit ------------------------------------------------------ */
 
+static struct ratelimit_state sm_log_rs;
+
+/* Module parameters log_interval_ms and log_burst; interval 0 = no limit. */
+void sm_log_ratelimit_init(unsigned int interval_ms, unsigned int burst)
+{
+	ratelimit_state_init(&sm_log_rs, msecs_to_jiffies(interval_ms), burst);
+}
+
 bool sm_log_ratelimit(void)
 {
-	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
-				      DEFAULT_RATELIMIT_BURST);
-
-	return __ratelimit(&rs);
+	return __ratelimit(&sm_log_rs);
 }
 
 /* --- Confined processes -------------------------------------------------- */

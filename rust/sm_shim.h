@@ -37,6 +37,7 @@ bool sm_module_get(void);
 void sm_module_put(void);
 
 /* Rate limit of the kernel log lines. */
+void sm_log_ratelimit_init(unsigned int interval_ms, unsigned int burst);
 bool sm_log_ratelimit(void);
 
 /* The map of confined processes: key -> entry, lockless load. */

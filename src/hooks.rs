@@ -344,6 +344,9 @@ pub(crate) fn fork(parent: &Task<'_>, child: &Task<'_>) {
 /// it runs any user code.
 fn fail_closed(child: &Task<'_>, why: &str) {
     child.kill();
+    if !ffi::log_ratelimit() {
+        return;
+    }
     pr_err!(
         "killed new process pid={}: {}, its mode could not be recorded\n",
         child.tgid(),

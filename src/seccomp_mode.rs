@@ -30,6 +30,16 @@ module! {
     authors: ["seccomp_mode developers"],
     description: "Static per-arch syscall allowlists for network daemons",
     license: "GPL",
+    params: {
+        log_burst: u32 {
+            default: 10,
+            description: "Kill/complain log lines allowed per interval (default 10)",
+        },
+        log_interval_ms: u32 {
+            default: 5000,
+            description: "Log rate-limit interval in ms; 0 = no limit (default 5000)",
+        },
+    },
 }
 
 /// The module's state while it is loaded: the registered probes and the
@@ -41,6 +51,10 @@ struct SeccompMode {
 
 impl kernel::Module for SeccompMode {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        ffi::log_ratelimit_init(
+            *module_parameters::log_interval_ms.value(),
+            *module_parameters::log_burst.value(),
+        );
         let registration = ffi::Registration::new()?;
         pr_info!("loaded\n");
         Ok(SeccompMode {

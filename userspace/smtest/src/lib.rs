@@ -149,6 +149,81 @@ pub fn raw_exit(code: i32) -> ! {
     }
 }
 
+/// Forks a child that runs `f`; returns the child's pid and how it ended.
+pub fn child_with_pid<F: FnOnce() -> i32>(f: F) -> Result<(i32, Outcome), String> {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    // A pipe carries the child's pid out of `in_child`, which only reports
+    // the outcome.
+    let (r, w) = nix::unistd::pipe().map_err(|e| e.to_string())?;
+    let outcome = in_child(|| {
+        let pid = std::process::id().to_ne_bytes();
+        // SAFETY: plain write of 4 bytes to a pipe we own.
+        unsafe { libc::write(w.as_raw_fd(), pid.as_ptr().cast(), pid.len()) };
+        f()
+    })
+    .map_err(|e| e.to_string())?;
+    drop(w);
+    let mut pid = [0u8; 4];
+    std::fs::File::from(r)
+        .read_exact(&mut pid)
+        .map_err(|e| format!("child pid: {e}"))?;
+    Ok((i32::from_ne_bytes(pid), outcome))
+}
+
+/// An ia32 syscall through `int $0x80` from this 64-bit process: `eax` =
+/// `nr`, `ebx`, `ecx`, `edx`, `esi`, `edi` = `args`.
+pub fn int80(nr: u32, args: [u32; 5]) -> i32 {
+    let mut ret = nr;
+    // SAFETY: the caller picks the syscall; only integer registers are
+    // passed. rbx is reserved by LLVM, so it is swapped in and out; the
+    // compat entry may clobber r8-r11.
+    unsafe {
+        std::arch::asm!(
+            "xchg {b}, rbx",
+            "int 0x80",
+            "xchg {b}, rbx",
+            b = inout(reg) u64::from(args[0]) => _,
+            inlateout("eax") ret,
+            in("ecx") args[1],
+            in("edx") args[2],
+            in("esi") args[3],
+            in("edi") args[4],
+            lateout("r8") _,
+            lateout("r9") _,
+            lateout("r10") _,
+            lateout("r11") _,
+        );
+    }
+    ret as i32
+}
+
+/// A native `syscall` instruction with only `rax` set (any 64-bit value,
+/// e.g. an x32 number or one out of every table).
+pub fn syscall0(nr: u64) -> i64 {
+    let mut ret = nr;
+    // SAFETY: the caller picks the syscall; no pointer arguments.
+    // `syscall` clobbers rcx and r11.
+    unsafe {
+        std::arch::asm!(
+            "syscall",
+            inlateout("rax") ret,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack)
+        );
+    }
+    ret as i64
+}
+
+/// Whether the kernel log has the kill line of `pid` for syscall `nr`.
+pub fn log_has_kill(pid: i32, mode: u8, abi: &str, nr: i64, name: &str) -> Result<bool, String> {
+    let log = kernel_log().map_err(|e| format!("klogctl: {e}"))?;
+    let head = format!("seccomp_mode: killed pid={pid} comm=");
+    let tail = format!(" mode={mode} abi={abi} syscall={nr} ({name})");
+    Ok(log.lines().any(|l| l.contains(&head) && l.ends_with(&tail)))
+}
+
 /// A TAP (version 13) reporter.
 pub struct Tap<W: Write> {
     out: W,

@@ -7,7 +7,6 @@
 //! confines itself; the parent observes how it ended, the kernel log and
 //! `/proc/seccomp_mode`. The last cases unload the module.
 
-use std::arch::asm;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -19,7 +18,8 @@ use nix::sys::signal::Signal;
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{fork, pipe, ForkResult, Pid};
 use smtest::{
-    get_mode, in_child, kernel_log, raw_exit, set_mode, set_mode_raw, Tap, SECCOMP_MODE_FLAG_LOG,
+    child_with_pid, get_mode, in_child, int80, kernel_log, raw_exit, set_mode, set_mode_raw,
+    syscall0, Tap, SECCOMP_MODE_FLAG_LOG,
 };
 
 type Case = (&'static str, fn() -> Result<(), String>);
@@ -107,26 +107,6 @@ fn log_lines(pid: i32, needle: &str) -> Result<Vec<String>, String> {
         .filter(|l| l.contains(&pid) && l.contains(needle))
         .map(str::to_owned)
         .collect())
-}
-
-/// Forks a child that runs `f` and returns its pid and how it ended.
-fn child_with_pid<F: FnOnce() -> i32>(f: F) -> Result<(i32, smtest::Outcome), String> {
-    // A pipe carries the child's pid (as the parent sees it) out of
-    // `in_child`, which only reports the outcome.
-    let (r, w) = pipe().map_err(|e| e.to_string())?;
-    let outcome = in_child(|| {
-        let pid = std::process::id().to_ne_bytes();
-        // SAFETY: plain write of 4 bytes to a pipe we own.
-        unsafe { libc::write(w.as_raw_fd(), pid.as_ptr().cast(), pid.len()) };
-        f()
-    })
-    .map_err(|e| e.to_string())?;
-    drop(w);
-    let mut pid = [0u8; 4];
-    std::fs::File::from(r)
-        .read_exact(&mut pid)
-        .map_err(|e| format!("child pid: {e}"))?;
-    Ok((i32::from_ne_bytes(pid), outcome))
 }
 
 fn complain_mode_logs_once_and_allows() -> Result<(), String> {
@@ -382,29 +362,6 @@ fn threads_from_after_prctl_are_confined() -> Result<(), String> {
     .expect_signal(Signal::SIGKILL)
 }
 
-/// An ia32 syscall through `int $0x80` with only `eax` set.
-fn int80(nr: u32) -> i32 {
-    let mut ret = nr;
-    // SAFETY: a syscall with no pointer arguments; the compat entry may
-    // clobber r8-r11.
-    unsafe {
-        asm!("int 0x80", inlateout("eax") ret, lateout("r8") _, lateout("r9") _,
-             lateout("r10") _, lateout("r11") _, options(nostack));
-    }
-    ret as i32
-}
-
-/// A native `syscall` instruction with only `rax` set.
-fn syscall0(nr: u64) -> i64 {
-    let mut ret = nr;
-    // SAFETY: a syscall with no pointer arguments; `syscall` clobbers rcx/r11.
-    unsafe {
-        asm!("syscall", inlateout("rax") ret, lateout("rcx") _, lateout("r11") _,
-             options(nostack));
-    }
-    ret as i64
-}
-
 fn ia32_table_is_enforced() -> Result<(), String> {
     in_child(|| {
         let pid = std::process::id() as i32;
@@ -412,11 +369,11 @@ fn ia32_table_is_enforced() -> Result<(), String> {
             return 10;
         }
         // ia32 getpid (20) is in the ia32 mode-2 table.
-        if int80(20) != pid {
+        if int80(20, [0; 5]) != pid {
             return 11;
         }
         // ia32 execve (11): killed.
-        int80(11);
+        int80(11, [0; 5]);
         12
     })
     .map_err(|e| e.to_string())?

@@ -44,6 +44,8 @@ impl Netd {
             .arg(format!("127.0.0.1:{port}"))
             .arg("--root")
             .arg(ROOT)
+            .arg("--log")
+            .arg("/tmp/netd-test.log")
             .args(args)
             .spawn()
             .map_err(|e| format!("spawn netd: {e}"))?;

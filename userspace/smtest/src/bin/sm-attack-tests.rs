@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The in-guest attack suite: every escape an attacker would try from a
+//! confined process, each from a real user process, each one TAP case.
+//!
+//! Every never-list syscall on x86_64 and ia32, numbering and compat tricks,
+//! namespace clones, mode 1's exact list, transitions that must change
+//! nothing, a confinement race, and complain mode. Runs with the module's log
+//! rate limit off (`log_interval_ms=0`, set by `scripts/test`) so that every
+//! kill line can be checked.
+
+use std::io::Read;
+use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::sys::signal::Signal;
+use nix::sys::wait::{waitpid, WaitStatus};
+use nix::unistd::{pipe, Pid};
+use smtest::{
+    child_with_pid, get_mode, in_child, int80, kernel_log, log_has_kill, raw_exit, set_mode,
+    syscall0, Outcome, Tap, SECCOMP_MODE_FLAG_LOG,
+};
+use tablecheck::tables;
+
+type Case = (String, Box<dyn Fn() -> Result<(), String>>);
+
+/// Runs `attack` in a child that first enters `mode`; the child must die by
+/// SIGKILL and the kernel log must name the syscall.
+fn killed_in_mode(
+    mode: u64,
+    abi: &str,
+    nr: i64,
+    name: &str,
+    attack: impl FnOnce(),
+) -> Result<(), String> {
+    let (pid, outcome) = child_with_pid(|| {
+        if set_mode(mode, 0).is_err() {
+            return 10;
+        }
+        attack();
+        20
+    })?;
+    outcome.expect_signal(Signal::SIGKILL)?;
+    if log_has_kill(pid, mode as u8, abi, nr, name)? {
+        Ok(())
+    } else {
+        Err(format!(
+            "no log line for pid {pid}: abi={abi} syscall={nr} ({name})"
+        ))
+    }
+}
+
+/// A native syscall with all-zero arguments.
+fn native(nr: i64) {
+    // SAFETY: zero arguments; the caller expects the process to be killed.
+    unsafe { libc::syscall(nr, 0, 0, 0, 0, 0, 0) };
+}
+
+/// One case per never-list syscall of x86_64 and ia32.
+fn never_list_cases() -> Vec<Case> {
+    let mut cases: Vec<Case> = Vec::new();
+    for abi in tables::ALL
+        .iter()
+        .filter(|a| a.name == "x86_64" || a.name == "ia32")
+    {
+        for sys in abi.never {
+            let (abi_name, nr, name) = (abi.name, sys.nr, sys.name);
+            cases.push((
+                format!("never_{abi_name}_{name}_is_killed_and_logged"),
+                Box::new(move || {
+                    killed_in_mode(2, abi_name, nr.into(), name, || {
+                        if abi_name == "ia32" {
+                            int80(nr, [0; 5]);
+                        } else {
+                            native(nr.into());
+                        }
+                    })
+                }),
+            ));
+        }
+    }
+    cases
+}
+
+fn refused_mount_mounts_nothing() -> Result<(), String> {
+    let target = "/tmp/sm-mount-target";
+    std::fs::create_dir_all(target).map_err(|e| e.to_string())?;
+    killed_in_mode(2, "x86_64", libc::SYS_mount, "mount", || {
+        // SAFETY: valid NUL-terminated strings.
+        unsafe {
+            libc::mount(
+                c"none".as_ptr(),
+                c"/tmp/sm-mount-target".as_ptr(),
+                c"tmpfs".as_ptr(),
+                0,
+                std::ptr::null(),
+            )
+        };
+    })?;
+    let mounts = std::fs::read_to_string("/proc/mounts").map_err(|e| e.to_string())?;
+    if mounts.contains(target) {
+        Err(format!("{target} was mounted:\n{mounts}"))
+    } else {
+        Ok(())
+    }
+}
+
+fn refused_mkdir_and_creat_create_nothing() -> Result<(), String> {
+    let _ = std::fs::remove_dir("/tmp/sm-mkdir");
+    let _ = std::fs::remove_file("/tmp/sm-creat");
+    killed_in_mode(2, "x86_64", libc::SYS_mkdir, "mkdir", || {
+        // SAFETY: a valid path; the raw mkdir syscall.
+        unsafe { libc::syscall(libc::SYS_mkdir, c"/tmp/sm-mkdir".as_ptr(), 0o700) };
+    })?;
+    killed_in_mode(2, "x86_64", libc::SYS_creat, "creat", || {
+        // SAFETY: a valid path; the raw creat syscall (libc uses openat).
+        unsafe { libc::syscall(libc::SYS_creat, c"/tmp/sm-creat".as_ptr(), 0o600) };
+    })?;
+    for path in ["/tmp/sm-mkdir", "/tmp/sm-creat"] {
+        if std::path::Path::new(path).exists() {
+            return Err(format!("{path} was created"));
+        }
+    }
+    Ok(())
+}
+
+fn refused_execve_runs_no_shell() -> Result<(), String> {
+    let marker = "/tmp/sm-pwned";
+    let _ = std::fs::remove_file(marker);
+    killed_in_mode(2, "x86_64", libc::SYS_execve, "execve", || {
+        let argv = [
+            c"sh".as_ptr(),
+            c"-c".as_ptr(),
+            c"touch /tmp/sm-pwned".as_ptr(),
+            std::ptr::null(),
+        ];
+        let envp = [std::ptr::null()];
+        // SAFETY: valid argv/envp arrays.
+        unsafe { libc::execve(c"/bin/sh".as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+    })?;
+    std::thread::sleep(Duration::from_millis(100));
+    if std::path::Path::new(marker).exists() {
+        Err("the shell ran".into())
+    } else {
+        Ok(())
+    }
+}
+
+static TARGET: AtomicU64 = AtomicU64::new(1);
+
+fn refused_process_vm_writev_writes_nothing() -> Result<(), String> {
+    TARGET.store(1, Ordering::SeqCst);
+    let parent = std::process::id() as i32;
+    killed_in_mode(
+        2,
+        "x86_64",
+        libc::SYS_process_vm_writev,
+        "process_vm_writev",
+        || {
+            // The same address in the parent: fork copied the layout.
+            let value: u64 = 0xdead;
+            let local = libc::iovec {
+                iov_base: (&raw const value).cast_mut().cast(),
+                iov_len: 8,
+            };
+            let remote = libc::iovec {
+                iov_base: TARGET.as_ptr().cast(),
+                iov_len: 8,
+            };
+            // SAFETY: valid iovecs of 8 bytes each.
+            unsafe { libc::process_vm_writev(parent, &local, 1, &remote, 1, 0) };
+        },
+    )?;
+    match TARGET.load(Ordering::SeqCst) {
+        1 => Ok(()),
+        v => Err(format!("the parent's memory was written: {v:#x}")),
+    }
+}
+
+fn refused_ptrace_attaches_nothing() -> Result<(), String> {
+    let parent = std::process::id() as i32;
+    killed_in_mode(2, "x86_64", libc::SYS_ptrace, "ptrace", || {
+        // SAFETY: PTRACE_ATTACH of the parent; no pointers.
+        unsafe { libc::ptrace(libc::PTRACE_ATTACH, parent, 0, 0) };
+    })?;
+    let status = std::fs::read_to_string("/proc/self/status").map_err(|e| e.to_string())?;
+    if status.lines().any(|l| l == "TracerPid:\t0") {
+        Ok(())
+    } else {
+        Err(format!("the parent is traced:\n{status}"))
+    }
+}
+
+fn numbering_escapes_are_killed() -> Result<(), String> {
+    // (value in rax, the number the kernel dispatches and logs, ABI)
+    let cases: [(u64, i64, &str); 5] = [
+        (u64::MAX, -1, "x86_64"),
+        (0xffff_ffff, -1, "x86_64"),
+        (100_000, 100_000, "x86_64"),
+        (0x3fff_ffff, 0x3fff_ffff, "x86_64"),
+        (0x4000_0000 | 59, 0x4000_0000 | 59, "x32"),
+    ];
+    for (rax, nr, abi) in cases {
+        let name = if abi == "x32" { "execve" } else { "?" };
+        killed_in_mode(2, abi, nr, name, || {
+            syscall0(rax);
+        })
+        .map_err(|e| format!("rax={rax:#x}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn ia32_execve_is_killed() -> Result<(), String> {
+    killed_in_mode(2, "ia32", 11, "execve", || {
+        int80(11, [0; 5]);
+    })
+}
+
+fn ia32_write_works_in_mode2() -> Result<(), String> {
+    let (r, w) = pipe().map_err(|e| e.to_string())?;
+    let outcome = in_child(|| {
+        // A buffer below 4 GiB, which a 32-bit syscall can address.
+        // SAFETY: an anonymous private mapping.
+        let buf = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                4096,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_32BIT,
+                -1,
+                0,
+            )
+        };
+        if buf == libc::MAP_FAILED {
+            return 10;
+        }
+        // SAFETY: `buf` is a fresh 4096-byte writable mapping.
+        unsafe { std::ptr::copy_nonoverlapping(b"ia32".as_ptr(), buf.cast(), 4) };
+        if set_mode(2, 0).is_err() {
+            return 11;
+        }
+        let fd = w.as_raw_fd() as u32;
+        if int80(4, [fd, buf as usize as u32, 4, 0, 0]) != 4 {
+            return 12;
+        }
+        0
+    })
+    .map_err(|e| e.to_string())?;
+    drop(w);
+    let mut got = Vec::new();
+    std::fs::File::from(r)
+        .read_to_end(&mut got)
+        .map_err(|e| e.to_string())?;
+    outcome.expect_exit(0)?;
+    if got == b"ia32" {
+        Ok(())
+    } else {
+        Err(format!("pipe got {got:?}"))
+    }
+}
+
+fn clone_new_cases() -> Vec<Case> {
+    let flags = [
+        ("newns", libc::CLONE_NEWNS),
+        ("newcgroup", libc::CLONE_NEWCGROUP),
+        ("newuts", libc::CLONE_NEWUTS),
+        ("newipc", libc::CLONE_NEWIPC),
+        ("newuser", libc::CLONE_NEWUSER),
+        ("newpid", libc::CLONE_NEWPID),
+        ("newnet", libc::CLONE_NEWNET),
+    ];
+    flags
+        .into_iter()
+        .map(|(name, flag)| -> Case {
+            (
+                format!("clone_{name}_is_killed"),
+                Box::new(move || {
+                    killed_in_mode(2, "x86_64", libc::SYS_clone, "clone", || {
+                        // SAFETY: clone without a new stack (fork-like); the
+                        // child, if any, returns 0 and exits at once.
+                        let r = unsafe {
+                            libc::syscall(libc::SYS_clone, flag | libc::SIGCHLD, 0, 0, 0, 0)
+                        };
+                        if r == 0 {
+                            raw_exit(30);
+                        }
+                    })
+                }),
+            )
+        })
+        .collect()
+}
+
+fn clone3_is_enosys_and_threads_still_start() -> Result<(), String> {
+    in_child(|| {
+        if set_mode(2, 0).is_err() {
+            return 10;
+        }
+        let args = [0u64; 11];
+        // SAFETY: clone3 with a zeroed `struct clone_args` (a fork); it
+        // must not run at all.
+        let r = unsafe { libc::syscall(libc::SYS_clone3, args.as_ptr(), 88) };
+        if r == 0 {
+            raw_exit(30);
+        }
+        if r != -1 || Errno::last() != Errno::ENOSYS {
+            return 11;
+        }
+        // glibc's pthread_create tries clone3, gets ENOSYS, uses clone.
+        match std::thread::spawn(|| 7).join() {
+            Ok(7) => 0,
+            _ => 12,
+        }
+    })
+    .map_err(|e| e.to_string())?
+    .expect_exit(0)
+}
+
+static ALARMS: AtomicUsize = AtomicUsize::new(0);
+
+fn mode1_allows_read_write_exit_and_rt_sigreturn() -> Result<(), String> {
+    let (r, w) = pipe().map_err(|e| e.to_string())?;
+    let (r2, w2) = pipe().map_err(|e| e.to_string())?;
+    // SAFETY: one byte into a pipe we own.
+    unsafe { libc::write(w2.as_raw_fd(), b"x".as_ptr().cast(), 1) };
+    let outcome = in_child(|| {
+        extern "C" fn on_alarm(_: libc::c_int) {
+            ALARMS.fetch_add(1, Ordering::SeqCst);
+        }
+        let action = nix::sys::signal::SigAction::new(
+            nix::sys::signal::SigHandler::Handler(on_alarm),
+            nix::sys::signal::SaFlags::SA_RESTART,
+            nix::sys::signal::SigSet::empty(),
+        );
+        // SAFETY: the handler only touches an atomic.
+        if unsafe { nix::sys::signal::sigaction(Signal::SIGALRM, &action) }.is_err() {
+            return 10;
+        }
+        // SAFETY: alarm has no pointer arguments.
+        unsafe { libc::alarm(1) };
+        if set_mode(1, 0).is_err() {
+            return 11;
+        }
+        let mut b = [0u8; 1];
+        // SAFETY: read and write of one byte on our pipes.
+        unsafe {
+            if libc::read(r2.as_raw_fd(), b.as_mut_ptr().cast(), 1) != 1 {
+                raw_exit(12);
+            }
+            libc::write(w.as_raw_fd(), b"read,write".as_ptr().cast(), 10);
+        }
+        // The handler runs when the alarm fires and returns through
+        // rt_sigreturn; spin without syscalls until it did.
+        while ALARMS.load(Ordering::SeqCst) == 0 {
+            std::hint::spin_loop();
+        }
+        // SAFETY: as above.
+        unsafe { libc::write(w.as_raw_fd(), b",rt_sigreturn".as_ptr().cast(), 13) };
+        raw_exit(0)
+    })
+    .map_err(|e| e.to_string())?;
+    drop(w);
+    let mut got = String::new();
+    std::fs::File::from(r)
+        .read_to_string(&mut got)
+        .map_err(|e| e.to_string())?;
+    outcome.expect_exit(0)?;
+    if got == "read,write,rt_sigreturn" {
+        Ok(())
+    } else {
+        Err(format!("mode-1 child wrote {got:?}"))
+    }
+}
+
+fn mode1_kills_exit_group() -> Result<(), String> {
+    killed_in_mode(1, "x86_64", libc::SYS_exit_group, "exit_group", || {
+        // SAFETY: ends the process (or is killed first).
+        unsafe { libc::syscall(libc::SYS_exit_group, 0) };
+    })
+}
+
+/// Every number of `abi` in `0..=max_nr` that `allowed` does not contain is
+/// killed in `mode`, called with all-zero arguments.
+fn sweep(mode: u64, abi_name: &str, allowed: &[u32]) -> Result<(), String> {
+    let abi = tables::ALL
+        .iter()
+        .find(|a| a.name == abi_name)
+        .ok_or("no such ABI")?;
+    let mut survivors = Vec::new();
+    let mut checked = 0;
+    for nr in 0..=abi.max_nr {
+        if allowed.contains(&nr) {
+            continue;
+        }
+        checked += 1;
+        let outcome = in_child(|| {
+            if set_mode(mode, 0).is_err() {
+                return 10;
+            }
+            if abi_name == "ia32" {
+                int80(nr, [0; 5]);
+            } else {
+                native(nr.into());
+            }
+            20
+        })
+        .map_err(|e| e.to_string())?;
+        if outcome != Outcome::Signaled(Signal::SIGKILL) {
+            survivors.push(format!("{nr}: {outcome}"));
+        }
+    }
+    if survivors.is_empty() && checked > 300 {
+        println!("# mode {mode} {abi_name}: {checked} numbers, all killed");
+        Ok(())
+    } else {
+        Err(format!("checked {checked}, not killed: {survivors:?}"))
+    }
+}
+
+fn mode1_kills_every_other_x86_64_syscall() -> Result<(), String> {
+    // read, write, rt_sigreturn, exit, uretprobe, uprobe.
+    sweep(1, "x86_64", &[0, 1, 15, 60, 335, 336])
+}
+
+fn mode1_kills_every_other_ia32_syscall() -> Result<(), String> {
+    // exit, read, write, sigreturn.
+    sweep(1, "ia32", &[1, 3, 4, 119])
+}
+
+fn mode2_kills_every_x86_64_syscall_outside_its_table() -> Result<(), String> {
+    let abi = &tables::ALL[0];
+    let allowed: Vec<u32> = abi.mode1.iter().chain(abi.mode2).map(|s| s.nr).collect();
+    sweep(2, "x86_64", &allowed)
+}
+
+fn failed_transitions_change_nothing() -> Result<(), String> {
+    killed_in_mode(2, "x86_64", libc::SYS_execve, "execve", || {
+        let refused = [
+            (2, SECCOMP_MODE_FLAG_LOG),
+            (1, SECCOMP_MODE_FLAG_LOG),
+            (0, 0),
+            (3, 0),
+            (2, 4),
+        ];
+        for (mode, flags) in refused {
+            if set_mode(mode, flags).is_ok() || get_mode() != Ok(2) {
+                raw_exit(40);
+            }
+        }
+        // Still enforcing: execve must kill.
+        let argv = [c"sh".as_ptr(), std::ptr::null()];
+        let envp = [std::ptr::null()];
+        // SAFETY: valid argv/envp arrays.
+        unsafe { libc::execve(c"/bin/sh".as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+    })
+}
+
+fn confinement_race_leaves_no_unconfined_descendant() -> Result<(), String> {
+    in_child(|| {
+        let confined = Arc::new(AtomicBool::new(false));
+        let bad = Arc::new(AtomicUsize::new(0));
+        let after = Arc::new(AtomicUsize::new(0));
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let workers: Vec<_> = (0..3)
+            .map(|i| {
+                let (confined, bad, after) = (confined.clone(), bad.clone(), after.clone());
+                std::thread::spawn(move || {
+                    while Instant::now() < deadline {
+                        let was_confined = confined.load(Ordering::SeqCst);
+                        let mode = if i == 0 {
+                            // A new thread reports the process's mode.
+                            std::thread::spawn(|| get_mode().unwrap_or(-1))
+                                .join()
+                                .unwrap_or(-1)
+                        } else {
+                            // SAFETY: the child only calls prctl and `_exit`.
+                            match unsafe { libc::fork() } {
+                                0 => unsafe { libc::_exit(get_mode().unwrap_or(-1)) },
+                                -1 => continue,
+                                pid => match waitpid(Pid::from_raw(pid), None) {
+                                    Ok(WaitStatus::Exited(_, code)) => code,
+                                    _ => -2,
+                                },
+                            }
+                        };
+                        if was_confined {
+                            after.fetch_add(1, Ordering::SeqCst);
+                            if mode != 2 {
+                                bad.fetch_add(1, Ordering::SeqCst);
+                            }
+                        }
+                    }
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(500));
+        if set_mode(2, 0).is_err() {
+            return 10;
+        }
+        confined.store(true, Ordering::SeqCst);
+        for w in workers {
+            let _ = w.join();
+        }
+        let (bad, after) = (bad.load(Ordering::SeqCst), after.load(Ordering::SeqCst));
+        println!("# race: {after} forks/threads after the prctl, {bad} not in mode 2");
+        if after < 10 {
+            11
+        } else if bad > 0 {
+            12
+        } else {
+            0
+        }
+    })
+    .map_err(|e| e.to_string())?
+    .expect_exit(0)
+}
+
+fn complain_mode_never_list_runs_and_logs_once() -> Result<(), String> {
+    let (pid, outcome) = child_with_pid(|| {
+        if set_mode(2, SECCOMP_MODE_FLAG_LOG).is_err() {
+            return 10;
+        }
+        for _ in 0..3 {
+            // personality(0xffffffff) queries; unshare(0) does nothing.
+            // SAFETY: no pointer arguments.
+            let persona = unsafe { libc::personality(0xffff_ffff) };
+            // SAFETY: as above.
+            let unshared = unsafe { libc::unshare(0) };
+            if persona < 0 || unshared != 0 {
+                return 11;
+            }
+        }
+        0
+    })?;
+    outcome.expect_exit(0)?;
+    let log = kernel_log().map_err(|e| e.to_string())?;
+    for (nr, name) in [
+        (libc::SYS_personality, "personality"),
+        (libc::SYS_unshare, "unshare"),
+    ] {
+        let tail = format!(" mode=2 abi=x86_64 syscall={nr} ({name})");
+        let n = log
+            .lines()
+            .filter(|l| {
+                l.contains(&format!("seccomp_mode: logged pid={pid} ")) && l.ends_with(&tail)
+            })
+            .count();
+        if n != 1 {
+            return Err(format!("{name}: {n} logged lines, want 1"));
+        }
+    }
+    Ok(())
+}
+
+fn cases() -> Vec<Case> {
+    fn case(name: &str, f: fn() -> Result<(), String>) -> Case {
+        (name.to_owned(), Box::new(f))
+    }
+    let mut all = vec![
+        case("refused_mount_mounts_nothing", refused_mount_mounts_nothing),
+        case(
+            "refused_mkdir_and_creat_create_nothing",
+            refused_mkdir_and_creat_create_nothing,
+        ),
+        case("refused_execve_runs_no_shell", refused_execve_runs_no_shell),
+        case(
+            "refused_process_vm_writev_writes_nothing",
+            refused_process_vm_writev_writes_nothing,
+        ),
+        case(
+            "refused_ptrace_attaches_nothing",
+            refused_ptrace_attaches_nothing,
+        ),
+        case("numbering_escapes_are_killed", numbering_escapes_are_killed),
+        case("ia32_execve_is_killed", ia32_execve_is_killed),
+        case("ia32_write_works_in_mode2", ia32_write_works_in_mode2),
+        case(
+            "clone3_is_enosys_and_threads_still_start",
+            clone3_is_enosys_and_threads_still_start,
+        ),
+        case(
+            "mode1_allows_read_write_exit_and_rt_sigreturn",
+            mode1_allows_read_write_exit_and_rt_sigreturn,
+        ),
+        case("mode1_kills_exit_group", mode1_kills_exit_group),
+        case(
+            "mode1_kills_every_other_x86_64_syscall",
+            mode1_kills_every_other_x86_64_syscall,
+        ),
+        case(
+            "mode1_kills_every_other_ia32_syscall",
+            mode1_kills_every_other_ia32_syscall,
+        ),
+        case(
+            "mode2_kills_every_x86_64_syscall_outside_its_table",
+            mode2_kills_every_x86_64_syscall_outside_its_table,
+        ),
+        case(
+            "failed_transitions_change_nothing",
+            failed_transitions_change_nothing,
+        ),
+        case(
+            "confinement_race_leaves_no_unconfined_descendant",
+            confinement_race_leaves_no_unconfined_descendant,
+        ),
+        case(
+            "complain_mode_never_list_runs_and_logs_once",
+            complain_mode_never_list_runs_and_logs_once,
+        ),
+    ];
+    all.extend(clone_new_cases());
+    all.extend(never_list_cases());
+    all
+}
+
+fn main() {
+    let cases = cases();
+    let mut tap = Tap::new(std::io::stdout(), cases.len());
+    for (name, case) in &cases {
+        tap.case(name, case());
+    }
+    std::process::exit(tap.finish());
+}
