@@ -7,6 +7,7 @@
 #                   Rust-enabled kernel build tree instead
 #   make run        the main job: boot the test kernel, load the module, show it
 #   make test       every test: host cargo tests, KUnit and in-guest tests
+#   make bench      per-syscall cost of the hook vs no module, an empty probe and seccomp-bpf
 #   make check      rustfmt + clippy (CLIPPY=1) on module and userspace
 #   make fmt        reformat module and userspace sources in place
 #   make shell      the test guest with an interactive shell
@@ -15,7 +16,7 @@
 KDIR ?=
 export KDIR
 
-.PHONY: all module setup kernel run test check fmt shell clean
+.PHONY: all module setup kernel run test bench check fmt shell clean
 
 all: module
 
@@ -33,6 +34,9 @@ run:
 
 test:
 	@scripts/test
+
+bench:
+	@scripts/bench
 
 check:
 	@scripts/check

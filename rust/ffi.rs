@@ -13,6 +13,7 @@ use kernel::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
 
 use kernel::alloc::{AllocError, Flags};
 use kernel::bindings;
+use kernel::error::to_result;
 use kernel::prelude::*;
 use kernel::seq_file::SeqFile;
 
@@ -26,8 +27,6 @@ unsafe extern "C" {
     fn sm_in_ia32_syscall() -> bool;
     fn sm_syscall_args(regs: *mut bindings::pt_regs, args: *mut c_ulong);
     fn sm_syscall_skip(regs: *mut bindings::pt_regs, ret: c_long);
-    fn sm_task_key(task: *mut c_void) -> c_ulong;
-    fn sm_current_key() -> c_ulong;
     fn sm_task_tgid(task: *mut c_void) -> c_int;
     fn sm_task_comm(task: *mut c_void, comm: *mut c_char);
     fn sm_kill_current();
@@ -36,11 +35,19 @@ unsafe extern "C" {
     fn sm_module_put();
     fn sm_log_ratelimit_init(interval_ms: c_uint, burst: c_uint);
     fn sm_log_ratelimit() -> bool;
-    fn sm_procs_load(key: c_ulong) -> *mut c_void;
-    fn sm_procs_insert(key: c_ulong, entry: *mut c_void, atomic: bool) -> c_int;
-    fn sm_procs_erase(key: c_ulong) -> *mut c_void;
+    fn sm_state_alloc() -> c_int;
+    fn sm_state_free();
+    fn sm_tgid_valid(tgid: c_int) -> bool;
+    fn sm_current_state() -> u8;
+    fn sm_state_get(tgid: c_int) -> u8;
+    fn sm_procs_lock();
+    fn sm_procs_unlock();
+    fn sm_state_set_locked(tgid: c_int, state: u8);
+    fn sm_procs_load(tgid: c_int) -> *mut c_void;
+    fn sm_procs_insert(tgid: c_int, entry: *mut c_void, state: u8, atomic: bool) -> c_int;
+    fn sm_procs_erase(tgid: c_int) -> *mut c_void;
     fn sm_procs_for_each(
-        f: unsafe extern "C" fn(entry: *mut c_void, arg: *mut c_void),
+        f: unsafe extern "C" fn(entry: *mut c_void, state: u8, arg: *mut c_void),
         arg: *mut c_void,
     );
     fn sm_proc_create(
@@ -96,20 +103,6 @@ pub(crate) fn in_ia32_syscall() -> bool {
     unsafe { sm_in_ia32_syscall() }
 }
 
-/// Identifies a process (thread group): the address of its `signal_struct`,
-/// shared by all its threads and alive as long as any of them is.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct ProcKey(c_ulong);
-
-impl ProcKey {
-    /// The current task's process.
-    #[inline]
-    pub(crate) fn current() -> Self {
-        // SAFETY: `current` is always a valid task in process context.
-        Self(unsafe { sm_current_key() })
-    }
-}
-
 /// A live task handed to a fork or exit probe.
 #[derive(Clone, Copy)]
 pub(crate) struct Task<'a> {
@@ -118,22 +111,17 @@ pub(crate) struct Task<'a> {
 }
 
 impl Task<'_> {
-    /// The task's process.
-    pub(crate) fn key(&self) -> ProcKey {
-        // SAFETY: the probe's caller keeps `task` alive during the probe.
-        ProcKey(unsafe { sm_task_key(self.task) })
-    }
-
-    /// The task's thread-group id in the initial pid namespace.
+    /// The task's thread-group id in the initial pid namespace: the key of
+    /// its process.
     pub(crate) fn tgid(&self) -> i32 {
-        // SAFETY: as in `key`.
+        // SAFETY: the probe's caller keeps `task` alive during the probe.
         unsafe { sm_task_tgid(self.task) }
     }
 
     /// The task's command name, NUL-padded.
     pub(crate) fn comm(&self) -> [u8; 16] {
         let mut comm = [0u8; 16];
-        // SAFETY: as in `key`; `comm` has room for TASK_COMM_LEN (16) bytes.
+        // SAFETY: as in `tgid`; `comm` has room for TASK_COMM_LEN (16) bytes.
         unsafe { sm_task_comm(self.task, comm.as_mut_ptr().cast()) };
         comm
     }
@@ -141,7 +129,7 @@ impl Task<'_> {
     /// Sends SIGKILL to a new task that has not run yet; it dies before its
     /// first instruction in user mode.
     pub(crate) fn kill(&self) {
-        // SAFETY: as in `key`.
+        // SAFETY: as in `tgid`.
         unsafe { sm_kill_task(self.task) };
     }
 }
@@ -191,32 +179,93 @@ pub(crate) fn log_ratelimit() -> bool {
 }
 
 // ---------------------------------------------------------------------------
-// The map of confined processes.
+// Confined processes: tgid -> mode word and tgid -> entry.
 //
-// Invariant: an entry is inserted for a process by one of its own threads
-// (prctl) or by its parent before it first runs (fork), and erased only by
-// its last exiting thread (`group_dead`). So while any thread of a process
-// runs, its entry stays allocated, and a reference handed to that thread's
-// probe is valid for the probe's duration. Readers from other processes
-// (the status file) use `procs_for_each`, which holds the map's lock that
-// erasure also takes.
+// Invariant: a process's entry and mode word are set by one of its own
+// threads (prctl) or by its parent before it first runs (fork), and removed
+// only by its last exiting thread (`group_dead`). So while any thread of a
+// process runs, its entry stays allocated, and a reference handed to that
+// thread's probe is valid for the probe's duration. Readers from other
+// processes (the status file) use `procs_for_each`, which holds the lock
+// that removal also takes.
 
-/// The entry of the current task's process, if it is confined.
-#[inline]
-pub(crate) fn procs_current<'a>(_regs: &SyscallRegs<'a>) -> Option<&'a Confined> {
-    // SAFETY: `xa_load` under its own RCU read lock.
-    let entry = unsafe { sm_procs_load(ProcKey::current().0) };
-    // SAFETY: entries are `KBox<Confined>` raw pointers (see `procs_insert`);
-    // the current thread lives for the probe's lifetime `'a`, so by the
-    // invariant above its process's entry is not freed before `'a` ends.
-    unsafe { entry.cast::<Confined>().as_ref() }
+/// Allocates the mode-word table (at module init).
+pub(crate) fn state_alloc() -> Result {
+    // SAFETY: called once at init, before any probe can use the table.
+    to_result(unsafe { sm_state_alloc() })
 }
 
-/// The entry of the process of `task` (a parent in the fork probe).
+/// Frees the mode-word table (at module exit, after the probes are gone).
+///
+/// # Safety
+///
+/// No probe may run any more, and `state_alloc` must have succeeded.
+pub(crate) unsafe fn state_free() {
+    // SAFETY: see the function's safety section.
+    unsafe { sm_state_free() };
+}
+
+/// Whether a process with this tgid can be confined (always, in practice).
+pub(crate) fn tgid_valid(tgid: i32) -> bool {
+    // SAFETY: a pure function of its argument.
+    unsafe { sm_tgid_valid(tgid) }
+}
+
+/// The mode word of the current process (0: not confined): one load.
+#[inline]
+pub(crate) fn current_state() -> u8 {
+    // SAFETY: reads `current->tgid` and one byte of the table.
+    unsafe { sm_current_state() }
+}
+
+/// The mode word of the process `tgid`.
+pub(crate) fn state_of(tgid: i32) -> u8 {
+    // SAFETY: reads one byte of the table (bounds-checked in C).
+    unsafe { sm_state_get(tgid) }
+}
+
+/// The map lock, held for a mode transition.
+pub(crate) struct ProcsLock(());
+
+impl ProcsLock {
+    /// Takes the lock (a spinlock: do not sleep while holding it).
+    pub(crate) fn lock() -> Self {
+        // SAFETY: released in `drop`.
+        unsafe { sm_procs_lock() };
+        ProcsLock(())
+    }
+
+    /// The mode word of `tgid`.
+    pub(crate) fn state(&self, tgid: i32) -> u8 {
+        state_of(tgid)
+    }
+
+    /// Sets the mode word of `tgid` (a confined process).
+    pub(crate) fn set_state(&self, tgid: i32, state: u8) {
+        // SAFETY: the lock is held (`self`).
+        unsafe { sm_state_set_locked(tgid, state) };
+    }
+}
+
+impl Drop for ProcsLock {
+    fn drop(&mut self) {
+        // SAFETY: taken in `lock`.
+        unsafe { sm_procs_unlock() };
+    }
+}
+
+/// The entry of the current process, if it is confined.
+pub(crate) fn procs_current<'a>(regs: &SyscallRegs<'a>) -> Option<&'a Confined> {
+    procs_get(&current_task(regs))
+}
+
+/// The entry of the process of `task`.
 pub(crate) fn procs_get<'a>(task: &Task<'a>) -> Option<&'a Confined> {
     // SAFETY: `xa_load` under its own RCU read lock.
-    let entry = unsafe { sm_procs_load(task.key().0) };
-    // SAFETY: as in `procs_current`: `task` is alive during `'a`.
+    let entry = unsafe { sm_procs_load(task.tgid()) };
+    // SAFETY: entries are `KBox<Confined>` raw pointers (see `procs_insert`);
+    // `task` lives for `'a`, so by the invariant above its process's entry
+    // is not freed before `'a` ends.
     unsafe { entry.cast::<Confined>().as_ref() }
 }
 
@@ -224,19 +273,21 @@ pub(crate) fn procs_get<'a>(task: &Task<'a>) -> Option<&'a Confined> {
 pub(crate) enum InsertError {
     /// The process already has an entry.
     Exists,
-    /// No memory for the map's nodes.
-    NoMemory,
+    /// No memory for the map's nodes, or an impossible tgid.
+    Failed,
 }
 
-/// Records `entry` for the process `key`. `atomic` selects GFP_ATOMIC.
+/// Records `entry` and mode word `state` for the process `tgid`. `atomic`
+/// selects GFP_ATOMIC.
 pub(crate) fn procs_insert(
-    key: ProcKey,
+    tgid: i32,
     entry: KBox<Confined>,
+    state: u8,
     atomic: bool,
 ) -> Result<(), InsertError> {
     let raw = KBox::into_raw(entry);
     // SAFETY: `raw` is a valid, 4-byte aligned pointer (an xarray entry).
-    let ret = unsafe { sm_procs_insert(key.0, raw.cast(), atomic) };
+    let ret = unsafe { sm_procs_insert(tgid, raw.cast(), state, atomic) };
     if ret == 0 {
         return Ok(());
     }
@@ -246,20 +297,20 @@ pub(crate) fn procs_insert(
     if ret == -(bindings::EBUSY as c_int) {
         Err(InsertError::Exists)
     } else {
-        Err(InsertError::NoMemory)
+        Err(InsertError::Failed)
     }
 }
 
-/// Removes and returns the entry of the process `key`.
-pub(crate) fn procs_remove(key: ProcKey) -> Option<KBox<Confined>> {
-    // SAFETY: `xa_erase` takes the map's lock.
-    let raw = unsafe { sm_procs_erase(key.0) };
+/// Forgets the process `tgid`; returns its entry.
+pub(crate) fn procs_remove(tgid: i32) -> Option<KBox<Confined>> {
+    // SAFETY: takes the map's lock.
+    let raw = unsafe { sm_procs_erase(tgid) };
     if raw.is_null() {
         return None;
     }
     // SAFETY: every entry came from `KBox::into_raw` in `procs_insert`, and
     // erasing it made this the only owner; `procs_for_each` readers hold the
-    // map lock that `xa_erase` took, so none of them still looks at it.
+    // map lock that the erasure took, so none of them still looks at it.
     Some(unsafe { KBox::from_raw(raw.cast::<Confined>()) })
 }
 
@@ -272,22 +323,22 @@ pub(crate) fn alloc_entry(entry: Confined, flags: Flags) -> Result<KBox<Confined
 ///
 /// # Safety
 ///
-/// `arg` must be the `&mut &mut dyn FnMut(&Confined)` of a running
+/// `arg` must be the `&mut &mut dyn FnMut(&Confined, u8)` of a running
 /// `procs_for_each`, and `entry` an entry of the locked map.
-unsafe extern "C" fn for_each_trampoline(entry: *mut c_void, arg: *mut c_void) {
+unsafe extern "C" fn for_each_trampoline(entry: *mut c_void, state: u8, arg: *mut c_void) {
     // SAFETY: `arg` is the `&mut &mut dyn FnMut` passed by `procs_for_each`,
     // which outlives this call.
-    let f = unsafe { &mut *arg.cast::<&mut dyn FnMut(&Confined)>() };
+    let f = unsafe { &mut *arg.cast::<&mut dyn FnMut(&Confined, u8)>() };
     // SAFETY: the map is locked, so `entry` (a `KBox<Confined>`) is alive.
     if let Some(entry) = unsafe { entry.cast::<Confined>().as_ref() } {
-        f(entry);
+        f(entry, state);
     }
 }
 
-/// Calls `f` for every confined process, with the map locked (`f` must not
-/// sleep).
-pub(crate) fn procs_for_each(mut f: impl FnMut(&Confined)) {
-    let mut dynf: &mut dyn FnMut(&Confined) = &mut f;
+/// Calls `f` with every confined process's entry and mode word, with the
+/// map locked (`f` must not sleep).
+pub(crate) fn procs_for_each(mut f: impl FnMut(&Confined, u8)) {
+    let mut dynf: &mut dyn FnMut(&Confined, u8) = &mut f;
     // SAFETY: the trampoline only uses `arg` during this call.
     unsafe { sm_procs_for_each(for_each_trampoline, (&raw mut dynf).cast::<c_void>()) };
 }
@@ -363,9 +414,11 @@ const PROBES: [(&CStr, *mut c_void); 3] = [
     (c"sys_enter", probe_sys_enter as *mut c_void),
 ];
 
-/// The registered probes and the status file; dropping it unregisters them
-/// and waits until no probe runs any more.
+/// The mode-word table, the registered probes and the status file; dropping
+/// it unregisters the probes, waits until none runs any more, then frees the
+/// table.
 pub(crate) struct Registration {
+    state: bool,
     probes: usize,
     proc_file: bool,
 }
@@ -374,9 +427,12 @@ impl Registration {
     /// Registers the probes and creates `/proc/seccomp_mode`.
     pub(crate) fn new() -> Result<Self> {
         let mut reg = Registration {
+            state: false,
             probes: 0,
             proc_file: false,
         };
+        state_alloc()?;
+        reg.state = true;
         for (name, probe) in PROBES {
             // SAFETY: `name` is a C string and `probe` has the tracepoint's
             // probe signature (see the functions above).
@@ -414,5 +470,9 @@ impl Drop for Registration {
         }
         // SAFETY: no arguments; waits for probes still running on any CPU.
         unsafe { sm_tp_sync() };
+        if self.state {
+            // SAFETY: allocated in `new`; no probe runs any more.
+            unsafe { state_free() };
+        }
     }
 }

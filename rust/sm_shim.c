@@ -14,7 +14,9 @@
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
+#include <linux/threads.h>
 #include <linux/tracepoint.h>
+#include <linux/vmalloc.h>
 #include <linux/xarray.h>
 #include <asm/syscall.h>
 
@@ -103,22 +105,14 @@ void sm_syscall_skip(struct pt_regs *regs, long ret)
 /* --- Tasks --------------------------------------------------------------- */
 
 /*
- * A process is keyed by its signal_struct, which all its threads share and
- * which outlives every one of them.
+ * A process is keyed by its thread-group id in the initial pid namespace:
+ * shared by all its threads, stable while it lives (a confined process can
+ * never exec, so no thread takes over the leader's id) and not reused
+ * before its last thread has exited (the module forgets it then).
  */
-unsigned long sm_task_key(struct task_struct *task)
-{
-	return (unsigned long)task->signal;
-}
-
-unsigned long sm_current_key(void)
-{
-	return sm_task_key(current);
-}
-
 int sm_task_tgid(struct task_struct *task)
 {
-	return task_tgid_nr(task);
+	return task->tgid;
 }
 
 void sm_task_comm(struct task_struct *task, char comm[16])
@@ -167,37 +161,116 @@ bool sm_log_ratelimit(void)
 
 /* --- Confined processes -------------------------------------------------- */
 
+/*
+ * sm_state[tgid] is the mode word of every process (0: not confined), so the
+ * syscall path finds it with one load; PID_MAX_LIMIT bytes (4 MiB on 64-bit)
+ * cover every possible tgid. sm_procs maps tgid -> the Rust entry of a
+ * confined process (counters, complain-mode bitmap). Both change only with
+ * sm_procs' lock held; sm_state is read without it.
+ */
+static u8 *sm_state;
 static DEFINE_XARRAY(sm_procs);
 
+int sm_state_alloc(void)
+{
+	sm_state = vzalloc(PID_MAX_LIMIT);
+	return sm_state ? 0 : -ENOMEM;
+}
+
+void sm_state_free(void)
+{
+	vfree(sm_state);
+}
+
+/* Whether @tgid can be confined (always, since pid_max <= PID_MAX_LIMIT). */
+bool sm_tgid_valid(int tgid)
+{
+	return tgid > 0 && tgid < PID_MAX_LIMIT;
+}
+
+/* The mode word of the current process: the hot path. */
+u8 sm_current_state(void)
+{
+	int tgid = current->tgid;
+
+	if (unlikely(!sm_tgid_valid(tgid)))
+		return 0; /* never confined: see sm_procs_insert() */
+	return READ_ONCE(sm_state[tgid]);
+}
+
+u8 sm_state_get(int tgid)
+{
+	return sm_tgid_valid(tgid) ? READ_ONCE(sm_state[tgid]) : 0;
+}
+
+void sm_procs_lock(void)
+{
+	xa_lock(&sm_procs);
+}
+
+void sm_procs_unlock(void)
+{
+	xa_unlock(&sm_procs);
+}
+
+/* With sm_procs locked: a transition of a confined process. */
+void sm_state_set_locked(int tgid, u8 state)
+{
+	lockdep_assert_held(&sm_procs.xa_lock);
+	if (sm_tgid_valid(tgid))
+		WRITE_ONCE(sm_state[tgid], state);
+}
+
 /* Lockless (RCU) lookup; the entry stays valid while its process lives. */
-void *sm_procs_load(unsigned long key)
+void *sm_procs_load(int tgid)
 {
-	return xa_load(&sm_procs, key);
-}
-
-/* -EBUSY if @key is present, -ENOMEM if a node cannot be allocated. */
-int sm_procs_insert(unsigned long key, void *entry, bool atomic)
-{
-	return xa_insert(&sm_procs, key, entry, atomic ? GFP_ATOMIC : GFP_KERNEL);
-}
-
-void *sm_procs_erase(unsigned long key)
-{
-	return xa_erase(&sm_procs, key);
+	return xa_load(&sm_procs, tgid);
 }
 
 /*
- * Calls @fn for every entry with the map locked, so that no entry is erased
- * (and then freed) while @fn looks at it.
+ * Records @entry and mode word @state for @tgid. -EBUSY if @tgid is present,
+ * -ENOMEM if a node cannot be allocated, -EINVAL for an impossible tgid.
  */
-void sm_procs_for_each(void (*fn)(void *entry, void *arg), void *arg)
+int sm_procs_insert(int tgid, void *entry, u8 state, bool atomic)
 {
-	unsigned long key;
+	int ret;
+
+	if (!sm_tgid_valid(tgid))
+		return -EINVAL;
+	xa_lock(&sm_procs);
+	ret = __xa_insert(&sm_procs, tgid, entry, atomic ? GFP_ATOMIC : GFP_KERNEL);
+	if (!ret)
+		WRITE_ONCE(sm_state[tgid], state);
+	xa_unlock(&sm_procs);
+	return ret;
+}
+
+/* Forgets @tgid; returns its entry, if any. */
+void *sm_procs_erase(int tgid)
+{
+	void *entry;
+
+	if (!sm_tgid_valid(tgid))
+		return NULL;
+	xa_lock(&sm_procs);
+	entry = __xa_erase(&sm_procs, tgid);
+	WRITE_ONCE(sm_state[tgid], 0);
+	xa_unlock(&sm_procs);
+	return entry;
+}
+
+/*
+ * Calls @fn for every entry and its mode word with the map locked, so that
+ * no entry is erased (and then freed) while @fn looks at it.
+ */
+void sm_procs_for_each(void (*fn)(void *entry, u8 state, void *arg), void *arg)
+{
+	unsigned long tgid;
 	void *entry;
 
 	xa_lock(&sm_procs);
-	xa_for_each(&sm_procs, key, entry)
-		fn(entry, arg);
+	xa_for_each(&sm_procs, tgid, entry)
+		fn(entry, sm_state_get(tgid), arg);
 	xa_unlock(&sm_procs);
 }
 

@@ -25,8 +25,6 @@ void sm_syscall_args(struct pt_regs *regs, unsigned long args[6]);
 void sm_syscall_skip(struct pt_regs *regs, long ret);
 
 /* Tasks. */
-unsigned long sm_task_key(struct task_struct *task);
-unsigned long sm_current_key(void);
 int sm_task_tgid(struct task_struct *task);
 void sm_task_comm(struct task_struct *task, char comm[16]);
 void sm_kill_current(void);
@@ -40,11 +38,19 @@ void sm_module_put(void);
 void sm_log_ratelimit_init(unsigned int interval_ms, unsigned int burst);
 bool sm_log_ratelimit(void);
 
-/* The map of confined processes: key -> entry, lockless load. */
-void *sm_procs_load(unsigned long key);
-int sm_procs_insert(unsigned long key, void *entry, bool atomic);
-void *sm_procs_erase(unsigned long key);
-void sm_procs_for_each(void (*fn)(void *entry, void *arg), void *arg);
+/* Confined processes: tgid -> mode word (lockless) and entry. */
+int sm_state_alloc(void);
+void sm_state_free(void);
+bool sm_tgid_valid(int tgid);
+u8 sm_current_state(void);
+u8 sm_state_get(int tgid);
+void sm_procs_lock(void);
+void sm_procs_unlock(void);
+void sm_state_set_locked(int tgid, u8 state);
+void *sm_procs_load(int tgid);
+int sm_procs_insert(int tgid, void *entry, u8 state, bool atomic);
+void *sm_procs_erase(int tgid);
+void sm_procs_for_each(void (*fn)(void *entry, u8 state, void *arg), void *arg);
 
 /* /proc/seccomp_mode. */
 int sm_proc_create(int (*show)(struct seq_file *m, void *v));

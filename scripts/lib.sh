@@ -59,6 +59,20 @@ sm_toolchain_env() {
 	RUST_LIB_SRC="$(cat "$SM_RUSTSRC_ROOT/current" 2>/dev/null || true)"
 }
 
+# The config fragment of the kernel flavor SM_KERNEL_FLAVOR: "test" (the
+# default: kernel/test.config) or "bench" (test.config with the options that
+# kernel/bench.config turns off removed, then bench.config). Prints it.
+sm_fragment() {
+	local off
+	if [ "${SM_KERNEL_FLAVOR:-test}" = bench ]; then
+		off=$(sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$SM_ROOT/kernel/bench.config")
+		grep -vE "^($(echo "$off" | paste -sd'|'))=" "$SM_ROOT/kernel/test.config"
+		grep -E '^# CONFIG_' "$SM_ROOT/kernel/bench.config"
+	else
+		cat "$SM_ROOT/kernel/test.config"
+	fi
+}
+
 # The kernel build directory: keyed by kernel version, config fragment and
 # toolchain versions. Prints the path.
 sm_kernel_key() {
@@ -66,7 +80,7 @@ sm_kernel_key() {
 	ksrc="$(cat "$SM_SRC_ROOT/current")"
 	{
 		echo "kernel=$(basename "$ksrc")"
-		echo "fragment=$(sha256sum "$SM_ROOT/kernel/test.config" | cut -d' ' -f1)"
+		echo "fragment=$(sm_fragment | sha256sum | cut -d' ' -f1)"
 		echo "rustc=$(rustc --version)"
 		echo "gcc=$(gcc --version | head -1)"
 		echo "bindgen=$SM_BINDGEN_VERSION libclang=$SM_LIBCLANG_VERSION"

@@ -3,12 +3,13 @@
 //! What the probes do: the per-process state, the syscall check, fork and
 //! exit tracking, and the status file.
 //!
-//! A process is confined when the map in `rust/ffi.rs` has an entry for it
-//! (keyed by its `signal_struct`, so all its threads share one entry). The
-//! entry is created by `PR_SECCOMP_MODE_SET` or, for a child, by the fork
-//! probe before the child first runs; it is removed by the process's last
-//! exiting thread. Each entry holds a reference on the module, so the module
-//! cannot be unloaded while any process is confined.
+//! A process is confined when its mode word (a byte per thread-group id, see
+//! `rust/ffi.rs`) is non-zero; all its threads share it. A confined process
+//! also has an entry (counters, complain-mode bitmap). Both are set by
+//! `PR_SECCOMP_MODE_SET` or, for a child, by the fork probe before the child
+//! first runs, and removed by the process's last exiting thread. Each entry
+//! holds a reference on the module, so the module cannot be unloaded while
+//! any process is confined.
 
 use kernel::alloc::flags::{GFP_ATOMIC, GFP_KERNEL};
 use kernel::bindings;
@@ -53,9 +54,7 @@ const LOGGED_WORDS: usize = LOGGED_BITS.div_ceil(64);
 
 /// The state of one confined process.
 pub(crate) struct Confined {
-    /// `State::encode()`; changed by compare-and-exchange.
-    state: Atomic<u32>,
-    /// Thread-group id when confined (initial pid namespace).
+    /// Thread-group id (initial pid namespace): the process's key.
     tgid: i32,
     /// Command name when confined, NUL-padded.
     comm: [u8; 16],
@@ -66,19 +65,13 @@ pub(crate) struct Confined {
 }
 
 impl Confined {
-    fn new(state: State, task: &Task<'_>) -> Self {
+    fn new(task: &Task<'_>) -> Self {
         Self {
-            state: Atomic::new(state.encode()),
             tgid: task.tgid(),
             comm: policy::sanitize_comm(task.comm()),
             violations: Atomic::new(0),
             logged: [const { [const { Atomic::new(0) }; LOGGED_WORDS] }; 3],
         }
-    }
-
-    /// The current state.
-    fn state(&self) -> Option<State> {
-        State::decode(self.state.load(Relaxed))
     }
 
     /// The word and bit of (abi, nr) in the complain-mode bitmap.
@@ -157,39 +150,47 @@ fn our_prctl(abi: Abi, nr: i64, regs: &SyscallRegs<'_>) -> Option<(u32, [u64; 4]
 /// module is loaded.
 #[inline]
 pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64) {
-    // Fast path of every unconfined task while no process is confined: one
-    // atomic load (and two compares with constants for the prctl numbers).
-    if CONFINED.load(Relaxed) == 0 && !PRCTL_NRS.iter().any(|&p| i64::from(p) == nr) {
+    let maybe_prctl = PRCTL_NRS.iter().any(|&p| i64::from(p) == nr);
+    // While no process is confined: one atomic load.
+    if CONFINED.load(Relaxed) == 0 && !maybe_prctl {
         return;
     }
+    // Otherwise one more load: the calling process's mode word.
+    let word = ffi::current_state();
+    if word == 0 && !maybe_prctl {
+        return;
+    }
+    let state = State::decode(word);
     let abi = runtime_abi(nr);
-    let maybe_prctl = tables(abi).is_some_and(|t| nr == i64::from(t.prctl));
-    let entry = ffi::procs_current(regs);
-    let state = entry.and_then(Confined::state);
     if maybe_prctl {
         if let Some((option, args)) = our_prctl(abi, nr, regs) {
             // In mode 1 even our prctl is a violation, as in strict mode.
-            if let (Some(e), Some(s)) = (entry, state) {
-                if s.mode == policy::MODE_STRICT && !violation(regs, e, s, abi, nr) {
+            if let Some(s) = state.filter(|s| s.mode == policy::MODE_STRICT) {
+                if !violation(regs, s, abi, nr) {
                     return;
                 }
             }
             let ret = match option {
                 PR_SECCOMP_MODE_GET => policy::get(state, args).map(i64::from),
-                _ => set_mode(regs, entry, abi, args).map(|()| 0),
+                _ => set_mode(regs, abi, args).map(|()| 0),
             };
             regs.skip(ret.unwrap_or_else(|e| i64::from(e.to_errno())));
             return;
         }
     }
-    let (Some(e), Some(s)) = (entry, state) else {
+    if word == 0 {
+        return;
+    }
+    // A word no state encodes to cannot happen; fail closed all the same.
+    let Some(s) = state else {
+        violation(regs, State::enforce(policy::MODE_STRICT), abi, nr);
         return;
     };
     match policy::verdict_lazy(s.mode, abi, nr, || regs.args()[0]) {
         Verdict::Allow => {}
         Verdict::Enosys => regs.skip(-i64::from(bindings::ENOSYS)),
         Verdict::Deny => {
-            violation(regs, e, s, abi, nr);
+            violation(regs, s, abi, nr);
         }
     }
 }
@@ -211,13 +212,17 @@ fn syscall_name(abi: Abi, nr: i64) -> &'static str {
 
 /// A denied syscall: kill the process, or in complain mode log it once.
 /// Returns whether the syscall may still run.
-fn violation(regs: &mut SyscallRegs<'_>, e: &Confined, s: State, abi: Abi, nr: i64) -> bool {
-    e.violations.add(1, Relaxed);
+fn violation(regs: &mut SyscallRegs<'_>, s: State, abi: Abi, nr: i64) -> bool {
+    let entry = ffi::procs_current(regs);
+    if let Some(e) = entry {
+        e.violations.add(1, Relaxed);
+    }
     if s.log {
         count(s.mode, abi, LOGGED);
         // Once per process and number; a line held back by the rate limit
         // is tried again on the next occurrence.
-        if !e.is_logged(abi, nr) && ffi::log_ratelimit() && e.mark_logged(abi, nr) {
+        let first = entry.is_some_and(|e| !e.is_logged(abi, nr));
+        if first && ffi::log_ratelimit() && entry.is_some_and(|e| e.mark_logged(abi, nr)) {
             log_violation(regs, "logged", s, abi, nr);
         }
         return true;
@@ -248,48 +253,39 @@ fn log_violation(regs: &SyscallRegs<'_>, what: &str, s: State, abi: Abi, nr: i64
 }
 
 /// `PR_SECCOMP_MODE_SET` for the current process.
-fn set_mode(regs: &SyscallRegs<'_>, entry: Option<&Confined>, abi: Abi, args: [u64; 4]) -> Result {
-    let Some(e) = entry else {
-        return confine_current(regs, abi, args);
-    };
-    let mut word = e.state.load(Relaxed);
-    loop {
-        let cur = State::decode(word);
-        let Some(new) = policy::transition(cur, args)? else {
-            return Ok(());
-        };
-        if Some(new) == cur {
-            return Ok(());
-        }
-        match e.state.cmpxchg(word, new.encode(), Relaxed) {
-            Ok(_) => {
+fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
+    let task = ffi::current_task(regs);
+    let tgid = task.tgid();
+    {
+        // Transitions of a confined process happen under the map lock, so
+        // that concurrent threads cannot interleave their updates.
+        let lock = ffi::ProcsLock::lock();
+        let cur = State::decode(lock.state(tgid));
+        if let Some(cur) = cur {
+            let new = policy::transition(Some(cur), args)?;
+            if let Some(new) = new.filter(|&n| n != cur) {
+                lock.set_state(tgid, new.encode());
                 count(new.mode, abi, ENTERED);
-                return Ok(());
             }
-            Err(now) => word = now,
+            return Ok(());
         }
     }
-}
-
-/// First `PR_SECCOMP_MODE_SET` of an unconfined process.
-fn confine_current(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
     let Some(new) = policy::transition(None, args)? else {
         return Ok(());
     };
+    if !ffi::tgid_valid(tgid) {
+        return Err(EINVAL);
+    }
     // While the module is being unloaded it behaves as if absent.
     if !ffi::module_get() {
         return Err(EINVAL);
     }
-    let task = ffi::current_task(regs);
-    let entry = match ffi::alloc_entry(Confined::new(new, &task), GFP_KERNEL) {
-        Ok(entry) => entry,
-        Err(_) => {
-            ffi::module_put();
-            return Err(ENOMEM);
-        }
+    let Ok(entry) = ffi::alloc_entry(Confined::new(&task), GFP_KERNEL) else {
+        ffi::module_put();
+        return Err(ENOMEM);
     };
     CONFINED.add(1, Relaxed);
-    match ffi::procs_insert(task.key(), entry, false) {
+    match ffi::procs_insert(tgid, entry, new.encode(), false) {
         Ok(()) => {
             count(new.mode, abi, ENTERED);
             Ok(())
@@ -298,12 +294,10 @@ fn confine_current(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
             CONFINED.add(-1, Relaxed);
             ffi::module_put();
             match err {
-                // Another thread confined the process meanwhile.
-                InsertError::Exists => match ffi::procs_get(&task) {
-                    Some(e) => set_mode(regs, Some(e), abi, args),
-                    None => Err(EAGAIN),
-                },
-                InsertError::NoMemory => Err(ENOMEM),
+                // Another thread confined the process meanwhile: a
+                // transition from its state now.
+                InsertError::Exists => set_mode(regs, abi, args),
+                InsertError::Failed => Err(ENOMEM),
             }
         }
     }
@@ -312,19 +306,20 @@ fn confine_current(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
 /// The `sched_process_fork` probe: a new process inherits its parent's
 /// state before it first runs; new threads share their process's entry.
 pub(crate) fn fork(parent: &Task<'_>, child: &Task<'_>) {
-    if CONFINED.load(Relaxed) == 0 || parent.key() == child.key() {
+    if CONFINED.load(Relaxed) == 0 || parent.tgid() == child.tgid() {
         return;
     }
-    let Some(state) = ffi::procs_get(parent).and_then(Confined::state) else {
+    let state = ffi::state_of(parent.tgid());
+    if state == 0 {
         return;
-    };
+    }
     // The parent's entry holds a reference, so this cannot fail unless the
     // refcount is broken; fail closed all the same.
     if !ffi::module_get() {
         fail_closed(child, "module reference");
         return;
     }
-    let entry = match ffi::alloc_entry(Confined::new(state, child), GFP_ATOMIC) {
+    let entry = match ffi::alloc_entry(Confined::new(child), GFP_ATOMIC) {
         Ok(entry) => entry,
         Err(_) => {
             ffi::module_put();
@@ -333,7 +328,7 @@ pub(crate) fn fork(parent: &Task<'_>, child: &Task<'_>) {
         }
     };
     CONFINED.add(1, Relaxed);
-    if ffi::procs_insert(child.key(), entry, true).is_err() {
+    if ffi::procs_insert(child.tgid(), entry, state, true).is_err() {
         CONFINED.add(-1, Relaxed);
         ffi::module_put();
         fail_closed(child, "cannot record the child");
@@ -360,7 +355,7 @@ pub(crate) fn exit(task: &Task<'_>, group_dead: bool) {
     if !group_dead || CONFINED.load(Relaxed) == 0 {
         return;
     }
-    if let Some(entry) = ffi::procs_remove(task.key()) {
+    if let Some(entry) = ffi::procs_remove(task.tgid()) {
         drop(entry);
         CONFINED.add(-1, Relaxed);
         ffi::module_put();
@@ -370,8 +365,8 @@ pub(crate) fn exit(task: &Task<'_>, group_dead: bool) {
 /// `/proc/seccomp_mode`: the confined processes, then the counters.
 pub(crate) fn status(m: &SeqFile) {
     kernel::seq_print!(m, "# pid mode flags violations comm\n");
-    ffi::procs_for_each(|e| {
-        if let Some(s) = e.state() {
+    ffi::procs_for_each(|e, word| {
+        if let Some(s) = State::decode(word) {
             kernel::seq_print!(
                 m,
                 "{} {} {} {} {}\n",

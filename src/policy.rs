@@ -55,20 +55,22 @@ impl State {
         Self { mode, log: true }
     }
 
-    /// The state as one word for an atomic; never 0.
-    pub(crate) fn encode(self) -> u32 {
-        u32::from(self.mode) | if self.log { 0x100 } else { 0 }
+    /// The state as the module's per-process mode word: the mode in bits
+    /// 0-1, complain mode in bit 2; never 0 (0 means not confined).
+    pub(crate) fn encode(self) -> u8 {
+        self.mode | if self.log { 4 } else { 0 }
     }
 
-    /// The inverse of [`State::encode`].
-    pub(crate) fn decode(word: u32) -> Option<Self> {
-        let mode = (word & 0xff) as u8;
-        if mode != MODE_STRICT && mode != MODE_DAEMON {
+    /// The inverse of [`State::encode`]; `None` for 0 (not confined) and for
+    /// words no state encodes to.
+    pub(crate) fn decode(word: u8) -> Option<Self> {
+        let mode = word & 3;
+        if word & !7 != 0 || (mode != MODE_STRICT && mode != MODE_DAEMON) {
             return None;
         }
         Some(Self {
             mode,
-            log: word & 0x100 != 0,
+            log: word & 4 != 0,
         })
     }
 

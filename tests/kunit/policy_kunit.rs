@@ -150,7 +150,9 @@ mod tests {
         }
         assert_eq!(L2.flags(), 1);
         assert_eq!(E2.flags(), 0);
-        for word in [0, 3, 0x100, 0x103, 0xff] {
+        assert_eq!(E2.encode(), 2);
+        assert_eq!(L1.encode(), 5);
+        for word in [0, 3, 4, 7, 8, 9, 0x42, 0xff] {
             assert_eq!(State::decode(word), None);
         }
     }
