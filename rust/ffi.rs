@@ -35,10 +35,12 @@ unsafe extern "C" {
     fn sm_module_put();
     fn sm_log_ratelimit_init(interval_ms: c_uint, burst: c_uint);
     fn sm_log_ratelimit() -> bool;
+    fn sm_probe_sys_enter(data: *mut c_void, regs: *mut bindings::pt_regs, id: c_long);
+    fn sm_confined_add(delta: c_long);
+    fn sm_confined_read() -> c_long;
     fn sm_state_alloc() -> c_int;
     fn sm_state_free();
     fn sm_tgid_valid(tgid: c_int) -> bool;
-    fn sm_current_state() -> u8;
     fn sm_state_get(tgid: c_int) -> u8;
     fn sm_procs_lock();
     fn sm_procs_unlock();
@@ -205,17 +207,22 @@ pub(crate) unsafe fn state_free() {
     unsafe { sm_state_free() };
 }
 
+/// Changes the count of confined processes (entries in the map).
+pub(crate) fn confined_add(delta: i64) {
+    // SAFETY: an atomic add on a static counter.
+    unsafe { sm_confined_add(delta as c_long) };
+}
+
+/// The count of confined processes: 0 means none.
+pub(crate) fn confined_count() -> i64 {
+    // SAFETY: an atomic read of a static counter.
+    unsafe { sm_confined_read() as i64 }
+}
+
 /// Whether a process with this tgid can be confined (always, in practice).
 pub(crate) fn tgid_valid(tgid: i32) -> bool {
     // SAFETY: a pure function of its argument.
     unsafe { sm_tgid_valid(tgid) }
-}
-
-/// The mode word of the current process (0: not confined): one load.
-#[inline]
-pub(crate) fn current_state() -> u8 {
-    // SAFETY: reads `current->tgid` and one byte of the table.
-    unsafe { sm_current_state() }
 }
 
 /// The mode word of the process `tgid`.
@@ -346,18 +353,21 @@ pub(crate) fn procs_for_each(mut f: impl FnMut(&Confined, u8)) {
 // ---------------------------------------------------------------------------
 // Probes and the status file.
 
-/// Probe on `sys_enter`: `(void *data, struct pt_regs *regs, long id)`.
+/// The slow path of the `sys_enter` probe, called by the C probe
+/// `sm_probe_sys_enter` when a confined process makes a syscall or any
+/// process calls `prctl`; `word` is the caller's mode word.
 ///
 /// # Safety
 ///
-/// Called only by the kernel's `sys_enter` tracepoint, in the context of the
-/// task entering the syscall, with its user registers.
-unsafe extern "C" fn probe_sys_enter(_data: *mut c_void, regs: *mut bindings::pt_regs, id: c_long) {
+/// Called only by `sm_probe_sys_enter`, in the context of the task entering
+/// the syscall, with its user registers.
+#[no_mangle]
+unsafe extern "C" fn sm_rs_sys_enter(regs: *mut bindings::pt_regs, id: c_long, word: u8) {
     let mut regs = SyscallRegs {
         regs,
         _probe: PhantomData,
     };
-    crate::hooks::sys_enter(&mut regs, id as i64);
+    crate::hooks::sys_enter(&mut regs, id as i64, word);
 }
 
 /// Probe on `sched_process_fork`: `(void *data, parent, child)`.
@@ -411,7 +421,7 @@ unsafe extern "C" fn status_show(m: *mut bindings::seq_file, _v: *mut c_void) ->
 const PROBES: [(&CStr, *mut c_void); 3] = [
     (c"sched_process_fork", probe_fork as *mut c_void),
     (c"sched_process_exit", probe_exit as *mut c_void),
-    (c"sys_enter", probe_sys_enter as *mut c_void),
+    (c"sys_enter", sm_probe_sys_enter as *mut c_void),
 ];
 
 /// The mode-word table, the registered probes and the status file; dropping

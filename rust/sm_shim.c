@@ -19,6 +19,7 @@
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
 #include <asm/syscall.h>
+#include <asm/unistd.h>
 
 #include "sm_shim.h"
 
@@ -188,14 +189,60 @@ bool sm_tgid_valid(int tgid)
 	return tgid > 0 && tgid < PID_MAX_LIMIT;
 }
 
-/* The mode word of the current process: the hot path. */
-u8 sm_current_state(void)
+/* The mode word of the current process. */
+static __always_inline u8 sm_current_state_inline(void)
 {
-	int tgid = current->tgid;
+	unsigned int tgid = current->tgid;
 
-	if (unlikely(!sm_tgid_valid(tgid)))
+	if (unlikely(tgid >= PID_MAX_LIMIT))
 		return 0; /* never confined: see sm_procs_insert() */
 	return READ_ONCE(sm_state[tgid]);
+}
+
+/* --- The sys_enter probe ------------------------------------------------- */
+
+/* Confined processes (entries in sm_procs); 0 keeps the hot path at a load. */
+static atomic_long_t sm_confined = ATOMIC_LONG_INIT(0);
+
+void sm_confined_add(long delta)
+{
+	atomic_long_add(delta, &sm_confined);
+}
+
+long sm_confined_read(void)
+{
+	return atomic_long_read(&sm_confined);
+}
+
+static __always_inline bool sm_is_prctl(long id)
+{
+#ifdef CONFIG_IA32_EMULATION
+	if (id == __NR_ia32_prctl)
+		return true;
+#endif
+	return id == __NR_prctl;
+}
+
+/*
+ * The probe on sys_enter, run before every syscall of every task: it only
+ * filters out, without a stack frame, the syscalls the module has nothing to
+ * do with (while no process is confined: one load; otherwise: the caller's
+ * mode word, one more load). Everything else, decisions included, is Rust's
+ * sm_rs_sys_enter() (src/hooks.rs).
+ */
+void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	u8 word = 0;
+
+	if (likely(!atomic_long_read(&sm_confined))) {
+		if (likely(!sm_is_prctl(id)))
+			return;
+	} else {
+		word = sm_current_state_inline();
+		if (likely(!word) && !sm_is_prctl(id))
+			return;
+	}
+	sm_rs_sys_enter(regs, id, word);
 }
 
 u8 sm_state_get(int tgid)

@@ -19,6 +19,12 @@ int sm_tp_register(const char *name, void *probe);
 void sm_tp_unregister(const char *name, void *probe);
 void sm_tp_sync(void);
 
+/* The sys_enter probe (C fast path) and its Rust slow path. */
+void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id);
+void sm_rs_sys_enter(struct pt_regs *regs, long id, u8 word);
+void sm_confined_add(long delta);
+long sm_confined_read(void);
+
 /* Syscall registers of the current task (asm/syscall.h). */
 bool sm_in_ia32_syscall(void);
 void sm_syscall_args(struct pt_regs *regs, unsigned long args[6]);
@@ -42,7 +48,6 @@ bool sm_log_ratelimit(void);
 int sm_state_alloc(void);
 void sm_state_free(void);
 bool sm_tgid_valid(int tgid);
-u8 sm_current_state(void);
 u8 sm_state_get(int tgid);
 void sm_procs_lock(void);
 void sm_procs_unlock(void);

@@ -111,11 +111,6 @@ fn comm_str(comm: &[u8; 16]) -> &str {
     core::str::from_utf8(&comm[..len]).unwrap_or("?")
 }
 
-/// The number of entries in the map, raised before an insertion and lowered
-/// after a removal, so that 0 means no process is confined. The syscall path
-/// of an unconfined task ends at this one load while it is 0.
-static CONFINED: Atomic<i64> = Atomic::new(0);
-
 /// Counter kinds, per mode and ABI.
 const ENTERED: usize = 0;
 const KILLED: usize = 1;
@@ -146,20 +141,14 @@ fn our_prctl(abi: Abi, nr: i64, regs: &SyscallRegs<'_>) -> Option<(u32, [u64; 4]
     Some((option, [args[1], args[2], args[3], args[4]]))
 }
 
-/// The `sys_enter` probe: runs before every syscall of every task while the
-/// module is loaded.
-#[inline]
-pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64) {
+/// The `sys_enter` probe's decisions, for a syscall of a confined process
+/// (mode word `word`) or a `prctl` of any process. The C probe in
+/// `rust/sm_shim.c` has already let every other syscall through: while no
+/// process is confined after one load of the count of confined processes
+/// (raised before an insertion, lowered after a removal), otherwise after
+/// one more load, the caller's mode word.
+pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64, word: u8) {
     let maybe_prctl = PRCTL_NRS.iter().any(|&p| i64::from(p) == nr);
-    // While no process is confined: one atomic load.
-    if CONFINED.load(Relaxed) == 0 && !maybe_prctl {
-        return;
-    }
-    // Otherwise one more load: the calling process's mode word.
-    let word = ffi::current_state();
-    if word == 0 && !maybe_prctl {
-        return;
-    }
     let state = State::decode(word);
     let abi = runtime_abi(nr);
     if maybe_prctl {
@@ -284,14 +273,14 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
         ffi::module_put();
         return Err(ENOMEM);
     };
-    CONFINED.add(1, Relaxed);
+    ffi::confined_add(1);
     match ffi::procs_insert(tgid, entry, new.encode(), false) {
         Ok(()) => {
             count(new.mode, abi, ENTERED);
             Ok(())
         }
         Err(err) => {
-            CONFINED.add(-1, Relaxed);
+            ffi::confined_add(-1);
             ffi::module_put();
             match err {
                 // Another thread confined the process meanwhile: a
@@ -306,7 +295,7 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
 /// The `sched_process_fork` probe: a new process inherits its parent's
 /// state before it first runs; new threads share their process's entry.
 pub(crate) fn fork(parent: &Task<'_>, child: &Task<'_>) {
-    if CONFINED.load(Relaxed) == 0 || parent.tgid() == child.tgid() {
+    if ffi::confined_count() == 0 || parent.tgid() == child.tgid() {
         return;
     }
     let state = ffi::state_of(parent.tgid());
@@ -327,9 +316,9 @@ pub(crate) fn fork(parent: &Task<'_>, child: &Task<'_>) {
             return;
         }
     };
-    CONFINED.add(1, Relaxed);
+    ffi::confined_add(1);
     if ffi::procs_insert(child.tgid(), entry, state, true).is_err() {
-        CONFINED.add(-1, Relaxed);
+        ffi::confined_add(-1);
         ffi::module_put();
         fail_closed(child, "cannot record the child");
     }
@@ -352,12 +341,12 @@ fn fail_closed(child: &Task<'_>, why: &str) {
 /// The `sched_process_exit` probe: the last thread of a confined process
 /// removes its entry and the entry's module reference.
 pub(crate) fn exit(task: &Task<'_>, group_dead: bool) {
-    if !group_dead || CONFINED.load(Relaxed) == 0 {
+    if !group_dead || ffi::confined_count() == 0 {
         return;
     }
     if let Some(entry) = ffi::procs_remove(task.tgid()) {
         drop(entry);
-        CONFINED.add(-1, Relaxed);
+        ffi::confined_add(-1);
         ffi::module_put();
     }
 }
