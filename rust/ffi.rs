@@ -24,7 +24,6 @@ unsafe extern "C" {
     fn sm_tp_register(name: *const c_char, probe: *mut c_void) -> c_int;
     fn sm_tp_unregister(name: *const c_char, probe: *mut c_void);
     fn sm_tp_sync();
-    fn sm_in_ia32_syscall() -> bool;
     fn sm_syscall_args(regs: *mut bindings::pt_regs, args: *mut c_ulong);
     fn sm_syscall_skip(regs: *mut bindings::pt_regs, ret: c_long);
     fn sm_task_tgid(task: *mut c_void) -> c_int;
@@ -96,13 +95,6 @@ impl SyscallRegs<'_> {
         // the probe and does not dispatch a skipped (-1) syscall.
         unsafe { sm_syscall_skip(self.regs, ret as c_long) };
     }
-}
-
-/// Whether the current syscall entered through the ia32 compat paths.
-#[inline]
-pub(crate) fn in_ia32_syscall() -> bool {
-    // SAFETY: reads the current task's thread_info status; no arguments.
-    unsafe { sm_in_ia32_syscall() }
 }
 
 /// A live task handed to a fork or exit probe.
@@ -355,19 +347,25 @@ pub(crate) fn procs_for_each(mut f: impl FnMut(&Confined, u8)) {
 
 /// The slow path of the `sys_enter` probe, called by the C probe
 /// `sm_probe_sys_enter` when a confined process makes a syscall or any
-/// process calls `prctl`; `word` is the caller's mode word.
+/// process calls `prctl`; `word` is the caller's mode word, `ia32` whether
+/// the syscall came through the ia32 entry points.
 ///
 /// # Safety
 ///
 /// Called only by `sm_probe_sys_enter`, in the context of the task entering
 /// the syscall, with its user registers.
 #[no_mangle]
-unsafe extern "C" fn sm_rs_sys_enter(regs: *mut bindings::pt_regs, id: c_long, word: u8) {
+unsafe extern "C" fn sm_rs_sys_enter(
+    regs: *mut bindings::pt_regs,
+    id: c_long,
+    word: u8,
+    ia32: bool,
+) {
     let mut regs = SyscallRegs {
         regs,
         _probe: PhantomData,
     };
-    crate::hooks::sys_enter(&mut regs, id as i64, word);
+    crate::hooks::sys_enter(&mut regs, id as i64, word, ia32);
 }
 
 /// Probe on `sched_process_fork`: `(void *data, parent, child)`.

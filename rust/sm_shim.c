@@ -242,7 +242,7 @@ void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 		if (likely(!word) && !sm_is_prctl(id))
 			return;
 	}
-	sm_rs_sys_enter(regs, id, word);
+	sm_rs_sys_enter(regs, id, word, sm_in_ia32_syscall());
 }
 
 u8 sm_state_get(int tgid)

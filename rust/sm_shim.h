@@ -21,7 +21,7 @@ void sm_tp_sync(void);
 
 /* The sys_enter probe (C fast path) and its Rust slow path. */
 void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id);
-void sm_rs_sys_enter(struct pt_regs *regs, long id, u8 word);
+void sm_rs_sys_enter(struct pt_regs *regs, long id, u8 word, bool ia32);
 void sm_confined_add(long delta);
 long sm_confined_read(void);
 

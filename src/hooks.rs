@@ -147,10 +147,10 @@ fn our_prctl(abi: Abi, nr: i64, regs: &SyscallRegs<'_>) -> Option<(u32, [u64; 4]
 /// process is confined after one load of the count of confined processes
 /// (raised before an insertion, lowered after a removal), otherwise after
 /// one more load, the caller's mode word.
-pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64, word: u8) {
+pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, ia32: bool) {
     let maybe_prctl = PRCTL_NRS.iter().any(|&p| i64::from(p) == nr);
     let state = State::decode(word);
-    let abi = runtime_abi(nr);
+    let abi = policy::classify_x86(ia32, nr);
     if maybe_prctl {
         if let Some((option, args)) = our_prctl(abi, nr, regs) {
             // In mode 1 even our prctl is a violation, as in strict mode.
@@ -182,12 +182,6 @@ pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64, word: u8) {
             violation(regs, s, abi, nr);
         }
     }
-}
-
-/// The ABI of the current syscall.
-#[inline]
-fn runtime_abi(nr: i64) -> Abi {
-    policy::classify_x86(ffi::in_ia32_syscall(), nr)
 }
 
 /// The kernel's name of syscall `nr` of `abi`. x32 numbers below 512 share
