@@ -82,7 +82,7 @@ void sm_tp_sync(void)
 /* --- Syscall registers ------------------------------------------------- */
 
 /* Whether the current syscall entered through the ia32 compat paths. */
-bool sm_in_ia32_syscall(void)
+static __always_inline bool sm_in_ia32_syscall(void)
 {
 #ifdef CONFIG_X86
 	return in_ia32_syscall();

@@ -26,7 +26,6 @@ void sm_confined_add(long delta);
 long sm_confined_read(void);
 
 /* Syscall registers of the current task (asm/syscall.h). */
-bool sm_in_ia32_syscall(void);
 void sm_syscall_args(struct pt_regs *regs, unsigned long args[6]);
 void sm_syscall_skip(struct pt_regs *regs, long ret);
 

@@ -19,7 +19,7 @@ use kernel::sync::atomic::{Atomic, Relaxed};
 
 use crate::ffi::{self, InsertError, SyscallRegs, Task};
 use crate::policy::{self, State, Verdict, PR_SECCOMP_MODE_GET, PR_SECCOMP_MODE_SET};
-use crate::tables::{tables, Abi, PRCTL_NRS};
+use crate::tables::{tables, Abi};
 
 #[cfg(not(CONFIG_X86_64))]
 compile_error!("only x86_64 has an arch shim so far; the arm64 tables are data for the port");
@@ -148,24 +148,21 @@ fn our_prctl(abi: Abi, nr: i64, regs: &SyscallRegs<'_>) -> Option<(u32, [u64; 4]
 /// (raised before an insertion, lowered after a removal), otherwise after
 /// one more load, the caller's mode word.
 pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, ia32: bool) {
-    let maybe_prctl = PRCTL_NRS.iter().any(|&p| i64::from(p) == nr);
     let state = State::decode(word);
     let abi = policy::classify_x86(ia32, nr);
-    if maybe_prctl {
-        if let Some((option, args)) = our_prctl(abi, nr, regs) {
-            // In mode 1 even our prctl is a violation, as in strict mode.
-            if let Some(s) = state.filter(|s| s.mode == policy::MODE_STRICT) {
-                if !violation(regs, s, abi, nr) {
-                    return;
-                }
+    if let Some((option, args)) = our_prctl(abi, nr, regs) {
+        // In mode 1 even our prctl is a violation, as in strict mode.
+        if let Some(s) = state.filter(|s| s.mode == policy::MODE_STRICT) {
+            if !violation(regs, s, abi, nr) {
+                return;
             }
-            let ret = match option {
-                PR_SECCOMP_MODE_GET => policy::get(state, args).map(i64::from),
-                _ => set_mode(regs, abi, args).map(|()| 0),
-            };
-            regs.skip(ret.unwrap_or_else(|e| i64::from(e.to_errno())));
-            return;
         }
+        let ret = match option {
+            PR_SECCOMP_MODE_GET => policy::get(state, args).map(i64::from),
+            _ => set_mode(regs, abi, args).map(|()| 0),
+        };
+        regs.skip(ret.unwrap_or_else(|e| i64::from(e.to_errno())));
+        return;
     }
     if word == 0 {
         return;

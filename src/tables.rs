@@ -134,10 +134,6 @@ static IA32: AbiTables = abi_tables!(ia32);
 static ARM64: AbiTables = abi_tables!(arm64);
 static ARM: AbiTables = abi_tables!(arm);
 
-/// The `prctl` numbers of the ABIs whose processes can use the module's
-/// options on this architecture (x86_64 and ia32).
-pub(crate) const PRCTL_NRS: [u32; 2] = [x86_64::PRCTL, ia32::PRCTL];
-
 /// The tables of `abi`, or `None` for an ABI that no mode allows anything of.
 pub(crate) fn tables(abi: Abi) -> Option<&'static AbiTables> {
     match abi {

@@ -139,6 +139,8 @@ mod tests {
                 assert_eq!(nr_of(t.mode2, name), Some(nr));
             }
             assert_eq!(nr_of(t.never, "execve"), Some(kernel::uapi::__NR_execve));
+            // The C probe filters on the kernel's own __NR_prctl.
+            assert_eq!(t.prctl, kernel::uapi::__NR_prctl);
         }
     }
 
