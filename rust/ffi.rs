@@ -13,11 +13,11 @@ use kernel::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
 
 use kernel::alloc::{AllocError, Flags};
 use kernel::bindings;
-use kernel::error::to_result;
 use kernel::prelude::*;
 use kernel::seq_file::SeqFile;
 
 use crate::hooks::Confined;
+use crate::tables::{FastAllow, FAST_ALLOW};
 
 unsafe extern "C" {
     fn sm_array_index_nospec(index: c_ulong, size: c_ulong) -> c_ulong;
@@ -35,10 +35,7 @@ unsafe extern "C" {
     fn sm_log_ratelimit_init(interval_ms: c_uint, burst: c_uint);
     fn sm_log_ratelimit() -> bool;
     fn sm_probe_sys_enter(data: *mut c_void, regs: *mut bindings::pt_regs, id: c_long);
-    fn sm_confined_add(delta: c_long);
-    fn sm_confined_read() -> c_long;
-    fn sm_state_alloc() -> c_int;
-    fn sm_state_free();
+    fn sm_fast_allowed_test(word: u8, ia32: bool, id: c_long) -> bool;
     fn sm_tgid_valid(tgid: c_int) -> bool;
     fn sm_state_get(tgid: c_int) -> u8;
     fn sm_procs_lock();
@@ -183,34 +180,6 @@ pub(crate) fn log_ratelimit() -> bool {
 // processes (the status file) use `procs_for_each`, which holds the lock
 // that removal also takes.
 
-/// Allocates the mode-word table (at module init).
-pub(crate) fn state_alloc() -> Result {
-    // SAFETY: called once at init, before any probe can use the table.
-    to_result(unsafe { sm_state_alloc() })
-}
-
-/// Frees the mode-word table (at module exit, after the probes are gone).
-///
-/// # Safety
-///
-/// No probe may run any more, and `state_alloc` must have succeeded.
-pub(crate) unsafe fn state_free() {
-    // SAFETY: see the function's safety section.
-    unsafe { sm_state_free() };
-}
-
-/// Changes the count of confined processes (entries in the map).
-pub(crate) fn confined_add(delta: i64) {
-    // SAFETY: an atomic add on a static counter.
-    unsafe { sm_confined_add(delta as c_long) };
-}
-
-/// The count of confined processes: 0 means none.
-pub(crate) fn confined_count() -> i64 {
-    // SAFETY: an atomic read of a static counter.
-    unsafe { sm_confined_read() as i64 }
-}
-
 /// Whether a process with this tgid can be confined (always, in practice).
 pub(crate) fn tgid_valid(tgid: i32) -> bool {
     // SAFETY: a pure function of its argument.
@@ -345,6 +314,19 @@ pub(crate) fn procs_for_each(mut f: impl FnMut(&Confined, u8)) {
 // ---------------------------------------------------------------------------
 // Probes and the status file.
 
+/// The bitmaps of the C probe's fast path (`sm_fast_allow` in
+/// `rust/sm_shim.c`), built from the tables at compile time: a syscall of a
+/// confined process whose bit is set runs without a call into Rust.
+#[export_name = "sm_fast_allow"]
+static SM_FAST_ALLOW: FastAllow = FAST_ALLOW;
+
+/// Whether the C probe's fast path lets syscall `nr` of a process with mode
+/// word `word` run without calling [`sm_rs_sys_enter`] (for KUnit).
+pub(crate) fn probe_fast_allows(word: u8, ia32: bool, nr: i64) -> bool {
+    // SAFETY: a pure function of its arguments and of `SM_FAST_ALLOW`.
+    unsafe { sm_fast_allowed_test(word, ia32, nr as c_long) }
+}
+
 /// The slow path of the `sys_enter` probe, called by the C probe
 /// `sm_probe_sys_enter` when a confined process makes a syscall or any
 /// process calls `prctl`; `word` is the caller's mode word, `ia32` whether
@@ -422,11 +404,9 @@ const PROBES: [(&CStr, *mut c_void); 3] = [
     (c"sys_enter", sm_probe_sys_enter as *mut c_void),
 ];
 
-/// The mode-word table, the registered probes and the status file; dropping
-/// it unregisters the probes, waits until none runs any more, then frees the
-/// table.
+/// The registered probes and the status file; dropping it unregisters the
+/// probes and waits until none runs any more.
 pub(crate) struct Registration {
-    state: bool,
     probes: usize,
     proc_file: bool,
 }
@@ -435,12 +415,9 @@ impl Registration {
     /// Registers the probes and creates `/proc/seccomp_mode`.
     pub(crate) fn new() -> Result<Self> {
         let mut reg = Registration {
-            state: false,
             probes: 0,
             proc_file: false,
         };
-        state_alloc()?;
-        reg.state = true;
         for (name, probe) in PROBES {
             // SAFETY: `name` is a C string and `probe` has the tracepoint's
             // probe signature (see the functions above).
@@ -478,9 +455,5 @@ impl Drop for Registration {
         }
         // SAFETY: no arguments; waits for probes still running on any CPU.
         unsafe { sm_tp_sync() };
-        if self.state {
-            // SAFETY: allocated in `new`; no probe runs any more.
-            unsafe { state_free() };
-        }
     }
 }

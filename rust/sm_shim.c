@@ -16,7 +16,7 @@
 #include <linux/string.h>
 #include <linux/threads.h>
 #include <linux/tracepoint.h>
-#include <linux/vmalloc.h>
+#include <linux/minmax.h>
 #include <linux/xarray.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
@@ -164,24 +164,14 @@ bool sm_log_ratelimit(void)
 
 /*
  * sm_state[tgid] is the mode word of every process (0: not confined), so the
- * syscall path finds it with one load; PID_MAX_LIMIT bytes (4 MiB on 64-bit)
- * cover every possible tgid. sm_procs maps tgid -> the Rust entry of a
- * confined process (counters, complain-mode bitmap). Both change only with
- * sm_procs' lock held; sm_state is read without it.
+ * syscall path finds it with one load; PID_MAX_LIMIT bytes (4 MiB on 64-bit,
+ * in the module's bss) cover every possible tgid. sm_procs maps tgid -> the
+ * Rust entry of a confined process (counters, complain-mode bitmap). Both
+ * change only with sm_procs' lock held; sm_state is read without it.
  */
-static u8 *sm_state;
+static_assert((PID_MAX_LIMIT & (PID_MAX_LIMIT - 1)) == 0);
+static u8 sm_state[PID_MAX_LIMIT];
 static DEFINE_XARRAY(sm_procs);
-
-int sm_state_alloc(void)
-{
-	sm_state = vzalloc(PID_MAX_LIMIT);
-	return sm_state ? 0 : -ENOMEM;
-}
-
-void sm_state_free(void)
-{
-	vfree(sm_state);
-}
 
 /* Whether @tgid can be confined (always, since pid_max <= PID_MAX_LIMIT). */
 bool sm_tgid_valid(int tgid)
@@ -189,60 +179,102 @@ bool sm_tgid_valid(int tgid)
 	return tgid > 0 && tgid < PID_MAX_LIMIT;
 }
 
-/* The mode word of the current process. */
+/*
+ * The mode word of the current process. A tgid is always below
+ * PID_MAX_LIMIT, a power of two; the mask keeps the load inside the table by
+ * construction, even under speculation, for one instruction.
+ */
 static __always_inline u8 sm_current_state_inline(void)
 {
 	unsigned int tgid = current->tgid;
 
-	if (unlikely(tgid >= PID_MAX_LIMIT))
-		return 0; /* never confined: see sm_procs_insert() */
-	return READ_ONCE(sm_state[tgid]);
+	return READ_ONCE(sm_state[tgid & (PID_MAX_LIMIT - 1)]);
 }
 
 /* --- The sys_enter probe ------------------------------------------------- */
 
-/* Confined processes (entries in sm_procs); 0 keeps the hot path at a load. */
-static atomic_long_t sm_confined = ATOMIC_LONG_INIT(0);
+/*
+ * The fast path's bitmaps, built by Rust at compile time from the tables
+ * (FAST_ALLOW in src/tables.rs, exported by rust/ffi.rs): row
+ * (word & 3) | ia32 << 2 has a bit set for each syscall number below
+ * SM_FAST_NRS that the mode allows whatever the arguments.
+ */
+#define SM_FAST_NRS 512
+#define SM_FAST_ROWS 8
+extern const unsigned long sm_fast_allow[SM_FAST_ROWS][SM_FAST_NRS / BITS_PER_LONG];
 
-void sm_confined_add(long delta)
+/*
+ * Whether syscall @nr of a process with mode word @word runs without the
+ * Rust slow path. x32 numbers (bit 30), negative and out-of-table numbers
+ * fall outside every row; the index is clamped under speculation as
+ * kernel/seccomp.c clamps its own bitmap lookups.
+ */
+static __always_inline bool sm_fast_allowed(u8 word, bool ia32, unsigned long nr)
 {
-	atomic_long_add(delta, &sm_confined);
+	if (nr >= SM_FAST_NRS)
+		return false;
+	nr = array_index_nospec(nr, SM_FAST_NRS);
+	return test_bit(nr, sm_fast_allow[(word & 3) | (ia32 ? 4 : 0)]);
 }
 
-long sm_confined_read(void)
+/* sm_fast_allowed() for the KUnit suites. */
+bool sm_fast_allowed_test(u8 word, bool ia32, long nr)
 {
-	return atomic_long_read(&sm_confined);
-}
-
-static __always_inline bool sm_is_prctl(long id)
-{
-#ifdef CONFIG_IA32_EMULATION
-	if (id == __NR_ia32_prctl)
-		return true;
-#endif
-	return id == __NR_prctl;
+	return sm_fast_allowed(word, ia32, nr);
 }
 
 /*
- * The probe on sys_enter, run before every syscall of every task: it only
- * filters out, without a stack frame, the syscalls the module has nothing to
- * do with (while no process is confined: one load; otherwise: the caller's
- * mode word, one more load). Everything else, decisions included, is Rust's
+ * The module's prctl options arrive as x86_64 prctl (157) or ia32 prctl
+ * (172). An unconfined caller's syscall goes to the slow path only when its
+ * number lies in [SM_PRCTL_LO, SM_PRCTL_HI]: one range compare for both
+ * ABIs; the slow path checks the exact number of the caller's ABI, and the
+ * few other numbers in between (x86_64 arch_prctl to iopl, rare
+ * administrative calls) merely take the slow path.
+ */
+#ifdef CONFIG_IA32_EMULATION
+#define SM_PRCTL_LO MIN(__NR_prctl, __NR_ia32_prctl)
+#define SM_PRCTL_HI MAX(__NR_prctl, __NR_ia32_prctl)
+#else
+#define SM_PRCTL_LO __NR_prctl
+#define SM_PRCTL_HI __NR_prctl
+#endif
+static_assert(SM_PRCTL_HI - SM_PRCTL_LO < 32);
+
+static __always_inline bool sm_maybe_prctl(unsigned long nr)
+{
+	return nr - SM_PRCTL_LO <= SM_PRCTL_HI - SM_PRCTL_LO;
+}
+
+/*
+ * The probe on sys_enter, run before every syscall of every task. It loads
+ * the caller's mode word (one byte, indexed by tgid), whatever the number
+ * of confined processes, so that its cost does not depend on it. Without
+ * a stack frame it lets through what needs no decision: an unconfined
+ * caller's syscalls other than prctl, and a confined caller's syscalls that
+ * its mode allows whatever their arguments (bitmaps built by Rust from the
+ * tables). Everything else, every denial included, is decided by Rust's
  * sm_rs_sys_enter() (src/hooks.rs).
  */
+/*
+ * Out of line and with the probe's own arguments first, so that the probe
+ * reaches it with a plain jump and keeps its argument registers in place.
+ */
+static noinline __noclone void sm_probe_slow(void *data, struct pt_regs *regs, long id, u8 word)
+{
+	sm_rs_sys_enter(regs, id, word, sm_in_ia32_syscall());
+}
+
 void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
-	u8 word = 0;
+	u8 word = sm_current_state_inline();
 
-	if (likely(!atomic_long_read(&sm_confined))) {
-		if (likely(!sm_is_prctl(id)))
+	if (likely(!word)) {
+		if (likely(!sm_maybe_prctl(id)))
 			return;
-	} else {
-		word = sm_current_state_inline();
-		if (likely(!word) && !sm_is_prctl(id))
-			return;
+	} else if (likely(sm_fast_allowed(word, sm_in_ia32_syscall(), id))) {
+		return;
 	}
-	sm_rs_sys_enter(regs, id, word, sm_in_ia32_syscall());
+	sm_probe_slow(data, regs, id, word);
 }
 
 u8 sm_state_get(int tgid)

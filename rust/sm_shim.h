@@ -22,8 +22,7 @@ void sm_tp_sync(void);
 /* The sys_enter probe (C fast path) and its Rust slow path. */
 void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id);
 void sm_rs_sys_enter(struct pt_regs *regs, long id, u8 word, bool ia32);
-void sm_confined_add(long delta);
-long sm_confined_read(void);
+bool sm_fast_allowed_test(u8 word, bool ia32, long nr);
 
 /* Syscall registers of the current task (asm/syscall.h). */
 void sm_syscall_args(struct pt_regs *regs, unsigned long args[6]);
@@ -44,8 +43,6 @@ void sm_log_ratelimit_init(unsigned int interval_ms, unsigned int burst);
 bool sm_log_ratelimit(void);
 
 /* Confined processes: tgid -> mode word (lockless) and entry. */
-int sm_state_alloc(void);
-void sm_state_free(void);
 bool sm_tgid_valid(int tgid);
 u8 sm_state_get(int tgid);
 void sm_procs_lock(void);

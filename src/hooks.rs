@@ -142,11 +142,12 @@ fn our_prctl(abi: Abi, nr: i64, regs: &SyscallRegs<'_>) -> Option<(u32, [u64; 4]
 }
 
 /// The `sys_enter` probe's decisions, for a syscall of a confined process
-/// (mode word `word`) or a `prctl` of any process. The C probe in
-/// `rust/sm_shim.c` has already let every other syscall through: while no
-/// process is confined after one load of the count of confined processes
-/// (raised before an insertion, lowered after a removal), otherwise after
-/// one more load, the caller's mode word.
+/// (mode word `word`) that its mode does not allow whatever the arguments,
+/// or a possible `prctl` of any process. The C probe in `rust/sm_shim.c`
+/// has already let every other syscall through after loading the caller's
+/// mode word: an unconfined caller's syscalls other than `prctl`, and a
+/// confined caller's syscalls in its mode's fast bitmap
+/// ([`crate::tables::FAST_ALLOW`]).
 pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, ia32: bool) {
     let state = State::decode(word);
     let abi = policy::classify_x86(ia32, nr);
@@ -264,14 +265,12 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
         ffi::module_put();
         return Err(ENOMEM);
     };
-    ffi::confined_add(1);
     match ffi::procs_insert(tgid, entry, new.encode(), false) {
         Ok(()) => {
             count(new.mode, abi, ENTERED);
             Ok(())
         }
         Err(err) => {
-            ffi::confined_add(-1);
             ffi::module_put();
             match err {
                 // Another thread confined the process meanwhile: a
@@ -286,7 +285,7 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
 /// The `sched_process_fork` probe: a new process inherits its parent's
 /// state before it first runs; new threads share their process's entry.
 pub(crate) fn fork(parent: &Task<'_>, child: &Task<'_>) {
-    if ffi::confined_count() == 0 || parent.tgid() == child.tgid() {
+    if parent.tgid() == child.tgid() {
         return;
     }
     let state = ffi::state_of(parent.tgid());
@@ -307,9 +306,7 @@ pub(crate) fn fork(parent: &Task<'_>, child: &Task<'_>) {
             return;
         }
     };
-    ffi::confined_add(1);
     if ffi::procs_insert(child.tgid(), entry, state, true).is_err() {
-        ffi::confined_add(-1);
         ffi::module_put();
         fail_closed(child, "cannot record the child");
     }
@@ -332,12 +329,12 @@ fn fail_closed(child: &Task<'_>, why: &str) {
 /// The `sched_process_exit` probe: the last thread of a confined process
 /// removes its entry and the entry's module reference.
 pub(crate) fn exit(task: &Task<'_>, group_dead: bool) {
-    if !group_dead || ffi::confined_count() == 0 {
+    // The mode word is non-zero exactly while the process has an entry.
+    if !group_dead || ffi::state_of(task.tgid()) == 0 {
         return;
     }
     if let Some(entry) = ffi::procs_remove(task.tgid()) {
         drop(entry);
-        ffi::confined_add(-1);
         ffi::module_put();
     }
 }

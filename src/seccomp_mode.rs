@@ -17,6 +17,8 @@ mod policy;
 mod sysset;
 mod tables;
 
+#[path = "../tests/kunit/fastpath_kunit.rs"]
+mod fastpath_kunit;
 #[path = "../tests/kunit/policy_kunit.rs"]
 mod policy_kunit;
 #[path = "../tests/kunit/sysset_kunit.rs"]

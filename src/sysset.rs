@@ -35,6 +35,39 @@ impl<const WORDS: usize> SyscallSet<WORDS> {
         Self { bits }
     }
 
+    /// The members of `self` or `other`.
+    pub(crate) const fn union(self, other: Self) -> Self {
+        let mut bits = self.bits;
+        let mut i = 0;
+        while i < WORDS {
+            bits[i] |= other.bits[i];
+            i += 1;
+        }
+        Self { bits }
+    }
+
+    /// The members of `self` except those in `nrs` (numbers outside the
+    /// set's range are ignored).
+    pub(crate) const fn without(self, nrs: &[u32]) -> Self {
+        let mut bits = self.bits;
+        let mut i = 0;
+        while i < nrs.len() {
+            let nr = nrs[i] as usize;
+            if nr < Self::CAPACITY {
+                bits[nr / 64] &= !(1u64 << (nr % 64));
+            }
+            i += 1;
+        }
+        Self { bits }
+    }
+
+    /// The bitmap: bit `nr % 64` of word `nr / 64` is set for each member,
+    /// the layout of the kernel's `test_bit()` on a 64-bit `unsigned long`
+    /// array.
+    pub(crate) const fn words(&self) -> [u64; WORDS] {
+        self.bits
+    }
+
     /// Whether the syscall number `nr` is in the set.
     ///
     /// Negative numbers, numbers past the set's range and numbers with high

@@ -88,6 +88,27 @@ pub(crate) struct AbiTables {
     pub(crate) prctl: u32,
     /// The number of `socketcall` and the direct syscall of each call.
     pub(crate) socketcall: Option<(u32, &'static [u32])>,
+    /// `[mode]`: the syscalls `mode` allows whatever their arguments (see
+    /// [`AbiTables::fast`]); empty for modes other than 1 and 2.
+    pub(crate) fast: [Set; 4],
+}
+
+/// The syscalls of `allowed` whose verdict does not depend on their
+/// arguments: all but `clone` (its flags are checked), `clone3` (ENOSYS),
+/// `prctl` (the module's own options) and `socketcall` (its call is
+/// checked).
+const fn fast_of(
+    allowed: Set,
+    clone: u32,
+    clone3: u32,
+    prctl: u32,
+    socketcall: Option<(u32, &[u32])>,
+) -> Set {
+    let socketcall = match socketcall {
+        Some((nr, _)) => nr,
+        None => u32::MAX,
+    };
+    allowed.without(&[clone, clone3, prctl, socketcall])
 }
 
 impl AbiTables {
@@ -100,6 +121,15 @@ impl AbiTables {
             2 => self.mode2_set.contains(nr) || self.mode1_set.contains(nr),
             _ => false,
         }
+    }
+
+    /// Whether `mode` allows `nr` whatever its arguments: the syscalls the
+    /// probe lets run without calling into the slow path (`sm_fast_allow`).
+    #[inline]
+    pub(crate) fn allows_fast(&self, mode: u8, nr: i64) -> bool {
+        self.fast
+            .get(usize::from(mode))
+            .is_some_and(|set| set.contains(nr))
     }
 
     /// The kernel's name of syscall `nr` of this ABI, `"?"` for a number
@@ -125,12 +155,28 @@ macro_rules! abi_tables {
             clone3: $m::CLONE3,
             prctl: $m::PRCTL,
             socketcall: $m::SOCKETCALL,
+            fast: {
+                let mode1 = set_of($m::MODE1);
+                let mode2 = mode1.union(set_of($m::MODE2));
+                let (c, c3, p, s) = ($m::CLONE, $m::CLONE3, $m::PRCTL, $m::SOCKETCALL);
+                [
+                    Set::new(&[]),
+                    fast_of(mode1, c, c3, p, s),
+                    fast_of(mode2, c, c3, p, s),
+                    Set::new(&[]),
+                ]
+            },
         }
     };
 }
 
-static X86_64: AbiTables = abi_tables!(x86_64);
-static IA32: AbiTables = abi_tables!(ia32);
+/// The x86_64 tables as a constant, for [`FAST_ALLOW`].
+const X86_64_TABLES: AbiTables = abi_tables!(x86_64);
+/// The ia32 tables as a constant, for [`FAST_ALLOW`].
+const IA32_TABLES: AbiTables = abi_tables!(ia32);
+
+static X86_64: AbiTables = X86_64_TABLES;
+static IA32: AbiTables = IA32_TABLES;
 static ARM64: AbiTables = abi_tables!(arm64);
 static ARM: AbiTables = abi_tables!(arm);
 
@@ -144,3 +190,35 @@ pub(crate) fn tables(abi: Abi) -> Option<&'static AbiTables> {
         Abi::Arm => Some(&ARM),
     }
 }
+
+/// Rows of [`FAST_ALLOW`].
+pub(crate) const FAST_ROWS: usize = 8;
+
+/// The type of [`FAST_ALLOW`]: `unsigned long sm_fast_allow[8][8]` in C.
+pub(crate) type FastAllow = [[u64; WORDS]; FAST_ROWS];
+
+/// The row of [`FAST_ALLOW`] for a syscall of a process with mode word
+/// `word` (see `policy::State::encode`: the mode is in bits 0-1) that came
+/// through the ia32 entry points or not.
+pub(crate) const fn fast_row(word: u8, ia32: bool) -> usize {
+    (word & 3) as usize | if ia32 { 4 } else { 0 }
+}
+
+/// The bitmaps of the probe's fast path on x86_64 (exported to C as
+/// `sm_fast_allow`): row [`fast_row`] holds the syscalls of that ABI that the
+/// mode allows whatever their arguments. Built at compile time from the
+/// tables; x32 numbers are outside every row.
+pub(crate) const FAST_ALLOW: FastAllow = {
+    let x = &X86_64_TABLES.fast;
+    let i = &IA32_TABLES.fast;
+    [
+        x[0].words(),
+        x[1].words(),
+        x[2].words(),
+        x[3].words(),
+        i[0].words(),
+        i[1].words(),
+        i[2].words(),
+        i[3].words(),
+    ]
+};
