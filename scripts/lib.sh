@@ -91,3 +91,14 @@ sm_kernel_key() {
 sm_kdir() {
 	echo "$SM_CACHE/kbuild/$(basename "$(cat "$SM_SRC_ROOT/current")")-$(sm_kernel_key)"
 }
+
+# The host's TSC frequency in kHz, as its kernel measured it (or, failing
+# that, the first "cpu MHz" of /proc/cpuinfo, which is the TSC's on hosts with
+# a constant TSC); empty if neither is known.
+sm_host_tsc_khz() {
+	local mhz
+	mhz=$(dmesg 2>/dev/null | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9.]*\) MHz.*/\1/p' | tail -n 1)
+	[ -n "$mhz" ] || mhz=$(dmesg 2>/dev/null | sed -n 's/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' | tail -n 1)
+	[ -n "$mhz" ] || mhz=$(sed -n 's/^cpu MHz[[:space:]]*: \([0-9.]*\)$/\1/p' /proc/cpuinfo | head -n 1)
+	[ -z "$mhz" ] || awk -v m="$mhz" 'BEGIN { printf "%d\n", m * 1000 }'
+}

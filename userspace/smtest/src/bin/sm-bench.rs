@@ -5,19 +5,20 @@
 //! `sm-bench ops VARIANT CONFINE OP...` measures each OP in a child that
 //! first confines itself (CONFINE: `none`, `mode1`, `mode2`, `bpf` for a
 //! seccomp-bpf filter with the mode-2 allowlist, `strict` for the kernel's
-//! strict mode) and prints `BENCH VARIANT OP NS_PER_OP` per OP. The parent
-//! times the child's loop with `CLOCK_MONOTONIC` (under QEMU `-icount
-//! shift=0` one nanosecond is one guest instruction), subtracts a zero-
-//! iteration run and reports the median of several repetitions.
+//! strict mode) and prints `BENCH VARIANT OP CPU_NS WALL_NS` per OP: the
+//! CPU time and the wall-clock time of a child that makes the ops after a
+//! warm-up, minus those of a child that only warms up, per op, median of
+//! several repetitions (under QEMU `-icount shift=0` one nanosecond is one
+//! guest instruction).
 //!
 //! `sm-bench park N` keeps N processes confined in mode 2 until its stdin
 //! closes. `sm-bench http VARIANT PORT N` fetches a file N times from netd
-//! and prints `BENCH VARIANT http NS_PER_REQUEST`.
+//! and prints `BENCH VARIANT http NS NS` (wall clock per request, twice).
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, RawFd};
 use std::time::Instant;
 
 use nix::sys::wait::waitpid;
@@ -29,7 +30,7 @@ use seccompiler::{
 use smtest::{raw_exit, set_mode};
 use tablecheck::tables;
 
-const REPS: usize = 5;
+const REPS: usize = 7;
 const DATA: &str = "/tmp/sm-bench.dat";
 
 #[derive(Clone, Copy, PartialEq)]
@@ -55,7 +56,7 @@ impl Op {
 
     fn iters(self) -> u64 {
         match self {
-            Op::Fork => 100,
+            Op::Fork => 500,
             Op::Read4k => 5_000,
             _ => 20_000,
         }
@@ -131,40 +132,52 @@ fn confine(how: &str) -> Result<(), String> {
     }
 }
 
-/// One run of `iters` ops in a confined child: elapsed nanoseconds.
-fn run_once(how: &str, op: Op, iters: u64) -> Result<u64, String> {
-    let (ready_r, ready_w) = pipe().map_err(|e| e.to_string())?;
-    let (go_r, go_w) = pipe().map_err(|e| e.to_string())?;
+/// The cost of one run: CPU time and wall-clock time, in nanoseconds.
+#[derive(Clone, Copy)]
+struct Cost {
+    cpu: u64,
+    wall: u64,
+}
+
+/// One run in a child that confines itself, makes `warm` then `iters` ops
+/// and exits: the CPU time it used (user + system, its reaped children
+/// included) and the parent's wall-clock time from fork to reaping it.
+///
+/// CPU time is the precise figure under `-icount`, where the scheduler
+/// clock counts instructions: it leaves out the parent and the idle loop,
+/// and needs no clock in the child (strict mode turns `rdtsc`, and so the
+/// vDSO clock, off). On plain TCG the scheduler clock may tick in jiffies,
+/// so the wall-clock figure is the one to read there.
+fn run_once(how: &str, op: Op, warm: u64, iters: u64) -> Result<Cost, String> {
+    let t0 = Instant::now();
     // SAFETY: the child makes raw syscalls and ends with the raw `exit`.
     match unsafe { fork() }.map_err(|e| e.to_string())? {
-        ForkResult::Child => {
-            drop((ready_r, go_w));
-            child(how, op, iters, &ready_w, &go_r)
-        }
+        ForkResult::Child => child(how, op, warm, iters),
         ForkResult::Parent { child } => {
-            drop((ready_w, go_r));
-            let mut ready = std::fs::File::from(ready_r);
-            let mut go = std::fs::File::from(go_w);
-            let mut b = [0u8; 1];
-            ready
-                .read_exact(&mut b)
-                .map_err(|e| format!("child setup: {e}"))?;
-            if b[0] != b'r' {
-                return Err(format!("child could not confine itself ({how})"));
+            let mut status = 0;
+            // SAFETY: an all-zero `rusage` is valid; wait4 fills it in.
+            let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+            // SAFETY: valid pointers to our locals.
+            let r = unsafe { libc::wait4(child.as_raw(), &mut status, 0, &mut ru) };
+            if r != child.as_raw() {
+                return Err(format!("wait4: {}", std::io::Error::last_os_error()));
             }
-            let t0 = Instant::now();
-            go.write_all(b"g").map_err(|e| e.to_string())?;
-            ready
-                .read_exact(&mut b)
-                .map_err(|e| format!("child died ({how}): {e}"))?;
-            let ns = t0.elapsed().as_nanos() as u64;
-            let _ = waitpid(child, None);
-            Ok(ns)
+            match (libc::WIFEXITED(status), libc::WEXITSTATUS(status)) {
+                (true, 0) => {}
+                (true, 3) => return Err(format!("child could not confine itself ({how})")),
+                _ => return Err(format!("child died ({how}): status {status:#x}")),
+            }
+            let wall = t0.elapsed().as_nanos() as u64;
+            let us = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+            Ok(Cost {
+                cpu: (us(ru.ru_utime) + us(ru.ru_stime)) * 1000,
+                wall,
+            })
         }
     }
 }
 
-fn child(how: &str, op: Op, iters: u64, ready: &OwnedFd, go: &OwnedFd) -> ! {
+fn child(how: &str, op: Op, warm: u64, iters: u64) -> ! {
     let fd: RawFd = match std::fs::File::open(if op == Op::Read4k { DATA } else { "/dev/zero" }) {
         Ok(f) => std::os::fd::IntoRawFd::into_raw_fd(f),
         Err(_) => raw_exit(2),
@@ -173,21 +186,13 @@ fn child(how: &str, op: Op, iters: u64, ready: &OwnedFd, go: &OwnedFd) -> ! {
         Ok(f) => std::os::fd::IntoRawFd::into_raw_fd(f),
         Err(_) => raw_exit(2),
     };
-    let ok = confine(how).is_ok();
+    if confine(how).is_err() {
+        raw_exit(3);
+    }
     let mut buf = [0u8; 4096];
-    // SAFETY: the loop makes only the measured syscalls on valid buffers;
-    // the handshake uses our own pipes.
-    unsafe {
-        libc::write(
-            ready.as_raw_fd(),
-            if ok { b"r" } else { b"x" }.as_ptr().cast(),
-            1,
-        );
-        if !ok {
-            raw_exit(3);
-        }
-        libc::read(go.as_raw_fd(), buf.as_mut_ptr().cast(), 1);
-        for _ in 0..iters {
+    let mut one = || {
+        // SAFETY: only the measured syscalls, on valid buffers and our fds.
+        unsafe {
             match op {
                 Op::Getppid => {
                     libc::syscall(libc::SYS_getppid);
@@ -211,7 +216,11 @@ fn child(how: &str, op: Op, iters: u64, ready: &OwnedFd, go: &OwnedFd) -> ! {
                 }
             }
         }
-        libc::write(ready.as_raw_fd(), b"d".as_ptr().cast(), 1);
+    };
+    // Warm-up: caches, page tables and the allocator reach their steady
+    // state before the measured ops.
+    for _ in 0..warm + iters {
+        one();
     }
     raw_exit(0)
 }
@@ -221,24 +230,27 @@ fn median(mut v: Vec<u64>) -> u64 {
     v[v.len() / 2]
 }
 
-/// Nanoseconds per op: median over repetitions of (N iterations - 0).
-fn measure(how: &str, op: Op) -> Result<f64, String> {
+/// Nanoseconds per op, CPU and wall clock: the medians over repetitions of
+/// a run with the ops minus a run with the warm-up alone.
+fn measure(how: &str, op: Op) -> Result<(f64, f64), String> {
     let iters = op.iters();
-    let mut per_op = Vec::new();
+    let warm = iters / 10;
+    let (mut cpu, mut wall) = (Vec::new(), Vec::new());
     for _ in 0..REPS {
-        let base = run_once(how, op, 0)?;
-        let full = run_once(how, op, iters)?;
-        per_op.push(full.saturating_sub(base) * 100 / iters);
+        let base = run_once(how, op, warm, 0)?;
+        let full = run_once(how, op, warm, iters)?;
+        cpu.push(full.cpu.saturating_sub(base.cpu) * 100 / iters);
+        wall.push(full.wall.saturating_sub(base.wall) * 100 / iters);
     }
-    Ok(median(per_op) as f64 / 100.0)
+    Ok((median(cpu) as f64 / 100.0, median(wall) as f64 / 100.0))
 }
 
 fn ops(variant: &str, how: &str, ops: &[String]) -> Result<(), String> {
     std::fs::write(DATA, vec![7u8; 4096]).map_err(|e| e.to_string())?;
     for name in ops {
         let op = Op::parse(name).ok_or_else(|| format!("unknown op {name}"))?;
-        let ns = measure(how, op)?;
-        println!("BENCH {variant} {name} {ns:.2}");
+        let (cpu, wall) = measure(how, op)?;
+        println!("BENCH {variant} {name} {cpu:.2} {wall:.2}");
     }
     Ok(())
 }
@@ -297,7 +309,8 @@ fn http(variant: &str, port: u16, n: u32) -> Result<(), String> {
         }
         per_req.push(t0.elapsed().as_nanos() as u64 / u64::from(n));
     }
-    println!("BENCH {variant} http {}", median(per_req));
+    let ns = median(per_req);
+    println!("BENCH {variant} http {ns} {ns}");
     Ok(())
 }
 
