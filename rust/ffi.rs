@@ -328,9 +328,11 @@ pub(crate) fn probe_fast_allows(word: u8, ia32: bool, nr: i64) -> bool {
 }
 
 /// The slow path of the `sys_enter` probe, called by the C probe
-/// `sm_probe_sys_enter` when a confined process makes a syscall or any
-/// process calls `prctl`; `word` is the caller's mode word, `ia32` whether
-/// the syscall came through the ia32 entry points.
+/// `sm_probe_sys_enter` for what its fast path does not let through: a
+/// possible `prctl` of any process, and a confined process's syscall that
+/// is not in its mode's [`FAST_ALLOW`] row (denials, argument checks).
+/// `word` is the caller's mode word, `ia32` whether the syscall came through
+/// the ia32 entry points.
 ///
 /// # Safety
 ///
