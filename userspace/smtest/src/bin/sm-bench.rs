@@ -242,8 +242,14 @@ fn measure(how: &str, op: Op) -> Result<(f64, f64), String> {
         cpu.push(full.cpu.saturating_sub(base.cpu) * 100 / iters);
         wall.push(full.wall.saturating_sub(base.wall) * 100 / iters);
     }
-    let reps: Vec<String> = cpu.iter().map(|c| format!("{:.2}", *c as f64 / 100.0)).collect();
-    println!("# {how} {op:?}: CPU ns/op of each repetition: {}", reps.join(" "));
+    let reps: Vec<String> = cpu
+        .iter()
+        .map(|c| format!("{:.2}", *c as f64 / 100.0))
+        .collect();
+    println!(
+        "# {how} {op:?}: CPU ns/op of each repetition: {}",
+        reps.join(" ")
+    );
     Ok((median(cpu) as f64 / 100.0, median(wall) as f64 / 100.0))
 }
 
