@@ -4,6 +4,9 @@
  * unexported-symbol lookups that Rust cannot reach through the kernel crate's
  * bindings. Each function is a thin wrapper with no policy of its own; the
  * Rust side declares them in rust/ffi.rs and wraps them in safe functions.
+ * The one exception is the sys_enter probe's fast path, which runs before
+ * every syscall and so lives here, without a stack frame: it only tests the
+ * caller's mode word and a bitmap that Rust builds from the tables.
  */
 
 #include <linux/module.h>
@@ -246,6 +249,15 @@ static __always_inline bool sm_maybe_prctl(unsigned long nr)
 }
 
 /*
+ * Out of line and with the probe's own arguments first, so that the probe
+ * reaches it with a plain jump and keeps its argument registers in place.
+ */
+static noinline __noclone void sm_probe_slow(void *data, struct pt_regs *regs, long id, u8 word)
+{
+	sm_rs_sys_enter(regs, id, word, sm_in_ia32_syscall());
+}
+
+/*
  * The probe on sys_enter, run before every syscall of every task. It loads
  * the caller's mode word (one byte, indexed by tgid), whatever the number
  * of confined processes, so that its cost does not depend on it. Without
@@ -255,15 +267,6 @@ static __always_inline bool sm_maybe_prctl(unsigned long nr)
  * tables). Everything else, every denial included, is decided by Rust's
  * sm_rs_sys_enter() (src/hooks.rs).
  */
-/*
- * Out of line and with the probe's own arguments first, so that the probe
- * reaches it with a plain jump and keeps its argument registers in place.
- */
-static noinline __noclone void sm_probe_slow(void *data, struct pt_regs *regs, long id, u8 word)
-{
-	sm_rs_sys_enter(regs, id, word, sm_in_ia32_syscall());
-}
-
 void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	u8 word = sm_current_state_inline();

@@ -89,7 +89,7 @@ pub(crate) struct AbiTables {
     /// The number of `socketcall` and the direct syscall of each call.
     pub(crate) socketcall: Option<(u32, &'static [u32])>,
     /// `[mode]`: the syscalls `mode` allows whatever their arguments (see
-    /// [`AbiTables::fast`]); empty for modes other than 1 and 2.
+    /// `fast_of`); empty for modes other than 1 and 2.
     pub(crate) fast: [Set; 4],
 }
 
@@ -209,16 +209,12 @@ pub(crate) const fn fast_row(word: u8, ia32: bool) -> usize {
 /// mode allows whatever their arguments. Built at compile time from the
 /// tables; x32 numbers are outside every row.
 pub(crate) const FAST_ALLOW: FastAllow = {
-    let x = &X86_64_TABLES.fast;
-    let i = &IA32_TABLES.fast;
-    [
-        x[0].words(),
-        x[1].words(),
-        x[2].words(),
-        x[3].words(),
-        i[0].words(),
-        i[1].words(),
-        i[2].words(),
-        i[3].words(),
-    ]
+    let mut rows = [[0u64; WORDS]; FAST_ROWS];
+    let mut mode = 0;
+    while mode < 4 {
+        rows[fast_row(mode as u8, false)] = X86_64_TABLES.fast[mode].words();
+        rows[fast_row(mode as u8, true)] = IA32_TABLES.fast[mode].words();
+        mode += 1;
+    }
+    rows
 };
