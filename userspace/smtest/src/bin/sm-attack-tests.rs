@@ -21,7 +21,7 @@ use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{pipe, Pid};
 use smtest::{
     child_with_pid, get_mode, in_child, int80, kernel_log, log_has_kill, raw_exit, set_mode,
-    syscall0, Outcome, Tap, SECCOMP_MODE_FLAG_LOG,
+    syscall0, Outcome, Tap, PR_SECCOMP_MODE_GET, SECCOMP_MODE_FLAG_LOG,
 };
 use tablecheck::tables;
 
@@ -219,24 +219,150 @@ fn ia32_execve_is_killed() -> Result<(), String> {
     })
 }
 
+/// A fresh page below 4 GiB, which a 32-bit syscall can address.
+fn low_page() -> Option<*mut u32> {
+    // SAFETY: an anonymous private mapping.
+    let page = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_32BIT,
+            -1,
+            0,
+        )
+    };
+    (page != libc::MAP_FAILED).then_some(page.cast())
+}
+
+/// ia32 `socketcall(SYS_SOCKET, ...)` runs in mode 2: ia32 `socket` is in
+/// the table, so its socketcall form is too.
+fn ia32_socketcall_socket_works_in_mode2() -> Result<(), String> {
+    in_child(|| {
+        let Some(args) = low_page() else {
+            return 10;
+        };
+        // SAFETY: `args` is a fresh writable page; three 32-bit arguments.
+        unsafe {
+            args.write(libc::AF_INET as u32);
+            args.add(1).write(libc::SOCK_STREAM as u32);
+            args.add(2).write(0);
+        }
+        if set_mode(2, 0).is_err() {
+            return 11;
+        }
+        if int80(102, [1, args as usize as u32, 0, 0, 0]) < 0 {
+            return 12;
+        }
+        0
+    })
+    .map_err(|e| e.to_string())?
+    .expect_exit(0)
+}
+
+/// ia32 `socketcall` with a call whose direct syscall mode 2 does not allow
+/// (socketpair, recvmmsg, sendmmsg) or with no such call is killed at once,
+/// whatever its argument pointer.
+fn ia32_socketcall_cases() -> Vec<Case> {
+    let calls: [(u32, &str); 6] = [
+        (8, "socketpair"),
+        (19, "recvmmsg"),
+        (20, "sendmmsg"),
+        (0, "call_0"),
+        (21, "past_the_last_call"),
+        (u32::MAX, "call_minus_1"),
+    ];
+    calls
+        .into_iter()
+        .map(|(call, what)| -> Case {
+            (
+                format!("ia32_socketcall_{what}_is_killed"),
+                Box::new(move || {
+                    killed_in_mode(2, "ia32", 102, "socketcall", || {
+                        int80(102, [call, 0, 0, 0, 0]);
+                    })
+                }),
+            )
+        })
+        .collect()
+}
+
+/// Syscalls of unconfined processes whose numbers lie next to `prctl`'s
+/// (the probe sends x86_64 157..172 and ia32 157..172 to its slow path) run
+/// as without the module, and so do the kernel's own prctl options; the
+/// module's GET answers through both ABIs' prctl.
+fn unconfined_calls_near_prctl_run_as_usual() -> Result<(), String> {
+    in_child(|| {
+        // x86_64 158 arch_prctl(ARCH_GET_FS): the thread pointer.
+        let mut fs: u64 = 0;
+        // SAFETY: ARCH_GET_FS writes one u64 to a valid pointer.
+        let r = unsafe { libc::syscall(libc::SYS_arch_prctl, 0x1003, &mut fs as *mut u64) };
+        if r != 0 || fs == 0 {
+            return 10;
+        }
+        // x86_64 160 setrlimit: set the current limit again.
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: valid rlimit pointers.
+        let r = unsafe {
+            libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
+            libc::syscall(libc::SYS_setrlimit, libc::RLIMIT_NOFILE, &lim as *const _)
+        };
+        if r != 0 {
+            return 11;
+        }
+        // x86_64 157 prctl with a kernel option: a PR_SET_NAME/PR_GET_NAME
+        // round trip.
+        let mut name = [0u8; 16];
+        // SAFETY: PR_SET_NAME reads a C string; PR_GET_NAME writes 16 bytes.
+        let r = unsafe {
+            libc::prctl(libc::PR_SET_NAME, c"sm-near-prctl".as_ptr());
+            libc::prctl(libc::PR_GET_NAME, name.as_mut_ptr())
+        };
+        if r != 0 || !name.starts_with(b"sm-near-prctl\0") {
+            return 12;
+        }
+        // ia32 158 sched_yield and 172 prctl(PR_GET_NAME).
+        let Some(page) = low_page() else {
+            return 13;
+        };
+        if int80(158, [0; 5]) != 0 {
+            return 14;
+        }
+        if int80(
+            172,
+            [libc::PR_GET_NAME as u32, page as usize as u32, 0, 0, 0],
+        ) != 0
+        {
+            return 15;
+        }
+        // SAFETY: the kernel wrote 16 bytes at the start of the page.
+        let got = unsafe { std::slice::from_raw_parts(page.cast::<u8>(), 14) };
+        if got != b"sm-near-prctl\0" {
+            return 16;
+        }
+        // The module's GET through ia32 prctl, unconfined and in mode 2.
+        let get = PR_SECCOMP_MODE_GET as u32;
+        if int80(172, [get, 0, 0, 0, 0]) != 0 {
+            return 17;
+        }
+        if set_mode(2, 0).is_err() || int80(172, [get, 0, 0, 0, 0]) != 2 {
+            return 18;
+        }
+        0
+    })
+    .map_err(|e| e.to_string())?
+    .expect_exit(0)
+}
+
 fn ia32_write_works_in_mode2() -> Result<(), String> {
     let (r, w) = pipe().map_err(|e| e.to_string())?;
     let outcome = in_child(|| {
-        // A buffer below 4 GiB, which a 32-bit syscall can address.
-        // SAFETY: an anonymous private mapping.
-        let buf = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                4096,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_32BIT,
-                -1,
-                0,
-            )
-        };
-        if buf == libc::MAP_FAILED {
+        let Some(buf) = low_page() else {
             return 10;
-        }
+        };
         // SAFETY: `buf` is a fresh 4096-byte writable mapping.
         unsafe { std::ptr::copy_nonoverlapping(b"ia32".as_ptr(), buf.cast(), 4) };
         if set_mode(2, 0).is_err() {
@@ -436,6 +562,15 @@ fn mode2_kills_every_x86_64_syscall_outside_its_table() -> Result<(), String> {
     sweep(2, "x86_64", &allowed)
 }
 
+fn mode2_kills_every_ia32_syscall_outside_its_table() -> Result<(), String> {
+    let abi = tables::ALL
+        .iter()
+        .find(|a| a.name == "ia32")
+        .ok_or("no ia32 tables")?;
+    let allowed: Vec<u32> = abi.mode1.iter().chain(abi.mode2).map(|s| s.nr).collect();
+    sweep(2, "ia32", &allowed)
+}
+
 fn failed_transitions_change_nothing() -> Result<(), String> {
     killed_in_mode(2, "x86_64", libc::SYS_execve, "execve", || {
         let refused = [
@@ -578,6 +713,14 @@ fn cases() -> Vec<Case> {
         case("ia32_execve_is_killed", ia32_execve_is_killed),
         case("ia32_write_works_in_mode2", ia32_write_works_in_mode2),
         case(
+            "ia32_socketcall_socket_works_in_mode2",
+            ia32_socketcall_socket_works_in_mode2,
+        ),
+        case(
+            "unconfined_calls_near_prctl_run_as_usual",
+            unconfined_calls_near_prctl_run_as_usual,
+        ),
+        case(
             "clone3_is_enosys_and_threads_still_start",
             clone3_is_enosys_and_threads_still_start,
         ),
@@ -599,6 +742,10 @@ fn cases() -> Vec<Case> {
             mode2_kills_every_x86_64_syscall_outside_its_table,
         ),
         case(
+            "mode2_kills_every_ia32_syscall_outside_its_table",
+            mode2_kills_every_ia32_syscall_outside_its_table,
+        ),
+        case(
             "failed_transitions_change_nothing",
             failed_transitions_change_nothing,
         ),
@@ -612,6 +759,7 @@ fn cases() -> Vec<Case> {
         ),
     ];
     all.extend(clone_new_cases());
+    all.extend(ia32_socketcall_cases());
     all.extend(never_list_cases());
     all
 }
