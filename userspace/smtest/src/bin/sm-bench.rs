@@ -57,8 +57,8 @@ impl Op {
     fn iters(self) -> u64 {
         match self {
             Op::Fork => 500,
-            Op::Read4k => 5_000,
-            _ => 20_000,
+            Op::Read4k => 25_000,
+            _ => 100_000,
         }
     }
 }
