@@ -35,7 +35,7 @@ unsafe extern "C" {
     fn sm_log_ratelimit_init(interval_ms: c_uint, burst: c_uint);
     fn sm_log_ratelimit() -> bool;
     fn sm_probe_sys_enter(data: *mut c_void, regs: *mut bindings::pt_regs, id: c_long);
-    fn sm_fast_allowed_test(word: u8, ia32: bool, id: c_long) -> bool;
+    fn sm_probe_passes_test(word: u8, ia32: bool, id: c_long) -> bool;
     fn sm_tgid_valid(tgid: c_int) -> bool;
     fn sm_state_get(tgid: c_int) -> u8;
     fn sm_procs_lock();
@@ -320,11 +320,11 @@ pub(crate) fn procs_for_each(mut f: impl FnMut(&Confined, u8)) {
 #[export_name = "sm_fast_allow"]
 static SM_FAST_ALLOW: FastAllow = FAST_ALLOW;
 
-/// Whether the C probe's fast path lets syscall `nr` of a process with mode
-/// word `word` run without calling [`sm_rs_sys_enter`] (for KUnit).
-pub(crate) fn probe_fast_allows(word: u8, ia32: bool, nr: i64) -> bool {
+/// Whether the C probe lets syscall `nr` of a caller with mode word `word`
+/// run without calling [`sm_rs_sys_enter`]: its whole decision, for KUnit.
+pub(crate) fn probe_passes(word: u8, ia32: bool, nr: i64) -> bool {
     // SAFETY: a pure function of its arguments and of `SM_FAST_ALLOW`.
-    unsafe { sm_fast_allowed_test(word, ia32, nr as c_long) }
+    unsafe { sm_probe_passes_test(word, ia32, nr as c_long) }
 }
 
 /// The slow path of the `sys_enter` probe, called by the C probe

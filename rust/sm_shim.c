@@ -199,31 +199,33 @@ static __always_inline u8 sm_current_state_inline(void)
 /*
  * The fast path's bitmaps, built by Rust at compile time from the tables
  * (FAST_ALLOW in src/tables.rs, exported by rust/ffi.rs): row
- * (word & 3) | ia32 << 2 has a bit set for each syscall number below
- * SM_FAST_NRS that the mode allows whatever the arguments.
+ * word | ia32 * SM_FAST_WORDS, for the mode words 0 to 7, has a bit set for
+ * each syscall number below SM_FAST_NRS that the word's mode allows
+ * whatever the arguments; words that encode no state have empty rows.
  */
 #define SM_FAST_NRS 512
-#define SM_FAST_ROWS 8
+#define SM_FAST_WORDS 8
+#define SM_FAST_ROWS (2 * SM_FAST_WORDS)
 extern const unsigned long sm_fast_allow[SM_FAST_ROWS][SM_FAST_NRS / BITS_PER_LONG];
 
 /*
- * Whether syscall @nr of a process with mode word @word runs without the
- * Rust slow path. x32 numbers (bit 30), negative and out-of-table numbers
- * fall outside every row; the index is clamped under speculation as
- * kernel/seccomp.c clamps its own bitmap lookups.
+ * Whether syscall @nr of a confined process with mode word @word runs
+ * without the Rust slow path. x32 numbers (bit 30), negative and
+ * out-of-table numbers fall outside every row, and so does any word above
+ * 7, which no state encodes to: Rust decides those, and fails closed. The
+ * number, which the caller chooses, is clamped under speculation as
+ * kernel/seccomp.c clamps its own bitmap lookups; the word is written only
+ * by the module.
  */
 static __always_inline bool sm_fast_allowed(u8 word, bool ia32, unsigned long nr)
 {
-	if (nr >= SM_FAST_NRS)
-		return false;
-	nr = array_index_nospec(nr, SM_FAST_NRS);
-	return test_bit(nr, sm_fast_allow[(word & 3) | (ia32 ? 4 : 0)]);
-}
+	unsigned int row;
 
-/* sm_fast_allowed() for the KUnit suites. */
-bool sm_fast_allowed_test(u8 word, bool ia32, long nr)
-{
-	return sm_fast_allowed(word, ia32, nr);
+	if (word >= SM_FAST_WORDS || nr >= SM_FAST_NRS)
+		return false;
+	row = word + (ia32 ? SM_FAST_WORDS : 0);
+	nr = array_index_nospec(nr, SM_FAST_NRS);
+	return test_bit(nr, sm_fast_allow[row]);
 }
 
 /*
@@ -246,6 +248,19 @@ static_assert(SM_PRCTL_HI - SM_PRCTL_LO < 32);
 static __always_inline bool sm_maybe_prctl(unsigned long nr)
 {
 	return nr - SM_PRCTL_LO <= SM_PRCTL_HI - SM_PRCTL_LO;
+}
+
+/*
+ * The decision of sm_probe_sys_enter() below, for the KUnit suites: whether
+ * syscall @nr of a caller with mode word @word passes without the Rust slow
+ * path. The probe spells the same two tests out itself, so that the
+ * unconfined path never computes the ABI.
+ */
+bool sm_probe_passes_test(u8 word, bool ia32, long nr)
+{
+	if (!word)
+		return !sm_maybe_prctl(nr);
+	return sm_fast_allowed(word, ia32, nr);
 }
 
 /*

@@ -22,7 +22,7 @@ void sm_tp_sync(void);
 /* The sys_enter probe (C fast path) and its Rust slow path. */
 void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id);
 void sm_rs_sys_enter(struct pt_regs *regs, long id, u8 word, bool ia32);
-bool sm_fast_allowed_test(u8 word, bool ia32, long nr);
+bool sm_probe_passes_test(u8 word, bool ia32, long nr);
 
 /* Syscall registers of the current task (asm/syscall.h). */
 void sm_syscall_args(struct pt_regs *regs, unsigned long args[6]);

@@ -63,7 +63,7 @@ impl State {
 
     /// The inverse of [`State::encode`]; `None` for 0 (not confined) and for
     /// words no state encodes to.
-    pub(crate) fn decode(word: u8) -> Option<Self> {
+    pub(crate) const fn decode(word: u8) -> Option<Self> {
         let mode = word & 3;
         if word & !7 != 0 || (mode != MODE_STRICT && mode != MODE_DAEMON) {
             return None;

@@ -13,6 +13,7 @@ mod arm64;
 mod ia32;
 mod x86_64;
 
+use crate::policy::State;
 use crate::sysset::SyscallSet;
 
 /// One syscall: its number and its name in the kernel's syscall table.
@@ -191,30 +192,38 @@ pub(crate) fn tables(abi: Abi) -> Option<&'static AbiTables> {
     }
 }
 
-/// Rows of [`FAST_ALLOW`].
-pub(crate) const FAST_ROWS: usize = 8;
+/// Mode words with a row in [`FAST_ALLOW`] per ABI: 0 to 7 (see
+/// `policy::State::encode`); any other word takes the slow path.
+pub(crate) const FAST_WORDS: usize = 8;
 
-/// The type of [`FAST_ALLOW`]: `unsigned long sm_fast_allow[8][8]` in C.
+/// Rows of [`FAST_ALLOW`]: one per mode word and ABI (x86_64, ia32).
+pub(crate) const FAST_ROWS: usize = 2 * FAST_WORDS;
+
+/// The type of [`FAST_ALLOW`]: `unsigned long sm_fast_allow[16][8]` in C.
 pub(crate) type FastAllow = [[u64; WORDS]; FAST_ROWS];
 
 /// The row of [`FAST_ALLOW`] for a syscall of a process with mode word
-/// `word` (see `policy::State::encode`: the mode is in bits 0-1) that came
-/// through the ia32 entry points or not.
+/// `word` (below [`FAST_WORDS`]) that came through the ia32 entry points or
+/// not.
 pub(crate) const fn fast_row(word: u8, ia32: bool) -> usize {
-    (word & 3) as usize | if ia32 { 4 } else { 0 }
+    word as usize + if ia32 { FAST_WORDS } else { 0 }
 }
 
 /// The bitmaps of the probe's fast path on x86_64 (exported to C as
 /// `sm_fast_allow`): row [`fast_row`] holds the syscalls of that ABI that the
-/// mode allows whatever their arguments. Built at compile time from the
-/// tables; x32 numbers are outside every row.
+/// word's mode allows whatever their arguments; the rows of words that
+/// encode no state are empty. Built at compile time from the tables; x32
+/// numbers are outside every row.
 pub(crate) const FAST_ALLOW: FastAllow = {
     let mut rows = [[0u64; WORDS]; FAST_ROWS];
-    let mut mode = 0;
-    while mode < 4 {
-        rows[fast_row(mode as u8, false)] = X86_64_TABLES.fast[mode].words();
-        rows[fast_row(mode as u8, true)] = IA32_TABLES.fast[mode].words();
-        mode += 1;
+    let mut word = 0;
+    while word < FAST_WORDS as u8 {
+        if let Some(s) = State::decode(word) {
+            let mode = s.mode as usize;
+            rows[fast_row(word, false)] = X86_64_TABLES.fast[mode].words();
+            rows[fast_row(word, true)] = IA32_TABLES.fast[mode].words();
+        }
+        word += 1;
     }
     rows
 };

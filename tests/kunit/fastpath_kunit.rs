@@ -2,16 +2,16 @@
 
 //! KUnit suite for the probe's fast path: the syscalls it lets run without
 //! the Rust slow path are exactly those whose verdict is `Allow` whatever
-//! their arguments, and the C test (`sm_fast_allowed` in `rust/sm_shim.c`)
-//! agrees with the Rust tables bit for bit.
+//! their arguments, and the C probe's decision (`sm_probe_passes` in
+//! `rust/sm_shim.c`) agrees with the policy for every mode word.
 
 use kernel::prelude::*;
 
 #[kunit_tests(seccomp_mode_fastpath)]
 mod tests {
-    use crate::ffi::probe_fast_allows;
+    use crate::ffi::probe_passes;
     use crate::policy::{classify_x86, verdict, State, Verdict, CLONE_NEW_MASK, X32_SYSCALL_BIT};
-    use crate::tables::{fast_row, tables, Abi, FAST_ALLOW, FAST_ROWS};
+    use crate::tables::{fast_row, tables, Abi, FAST_ALLOW, FAST_WORDS};
 
     const ABIS: [Abi; 4] = [Abi::X86_64, Abi::Ia32, Abi::Arm64, Abi::Arm];
 
@@ -88,54 +88,103 @@ mod tests {
             State::enforce(2),
             State::complain(2),
         ] {
-            assert_eq!(fast_row(s.encode(), false), usize::from(s.mode));
-            assert_eq!(fast_row(s.encode(), true), usize::from(s.mode) + 4);
-        }
-        for word in 0..=u8::MAX {
-            assert!(fast_row(word, true) < FAST_ROWS);
+            let word = s.encode();
+            assert!(usize::from(word) < FAST_WORDS);
+            assert_eq!(fast_row(word, false), usize::from(word));
+            assert_eq!(fast_row(word, true), usize::from(word) + FAST_WORDS);
         }
     }
 
     #[test]
-    fn exported_rows_are_the_x86_tables() {
-        for word in 0..8u8 {
+    fn exported_rows_hold_the_decoded_mode() {
+        for word in 0..FAST_WORDS as u8 {
             for ia32 in [false, true] {
                 let abi = if ia32 { Abi::Ia32 } else { Abi::X86_64 };
                 let row = &FAST_ALLOW[fast_row(word, ia32)];
+                let mut set = 0;
                 for nr in 0..512i64 {
                     let bit = row[(nr / 64) as usize] & (1u64 << (nr % 64)) != 0;
-                    let want = tables(abi).is_some_and(|t| t.allows_fast(word & 3, nr));
+                    let want = match (State::decode(word), tables(abi)) {
+                        (Some(s), Some(t)) => t.allows_fast(s.mode, nr),
+                        _ => false,
+                    };
                     assert_eq!(bit, want);
+                    set += i32::from(bit);
+                }
+                // Words 1, 2, 5, 6 have rows; 0, 3, 4, 7 encode no state.
+                let has_row = set > 0;
+                assert_eq!(has_row, matches!(word, 1 | 2 | 5 | 6));
+            }
+        }
+    }
+
+    /// The C probe's own decision, checked against the policy itself: what
+    /// it lets a confined caller run is allowed for every argument, and
+    /// never with a word that decodes to no state.
+    #[test]
+    fn c_probe_passes_only_what_the_policy_always_allows() {
+        let mut passed = 0;
+        for word in 1..=u8::MAX {
+            for ia32 in [false, true] {
+                for nr in numbers() {
+                    if !probe_passes(word, ia32, nr) {
+                        continue;
+                    }
+                    passed += 1;
+                    let abi = classify_x86(ia32, nr);
+                    let s = State::decode(word);
+                    assert!(s.is_some());
+                    let mode = s.map_or(0, |s| s.mode);
+                    assert!(tables(abi).is_some_and(|t| nr != i64::from(t.prctl)));
+                    assert!(
+                        sample_args().all(|args| verdict(mode, abi, nr, &args) == Verdict::Allow)
+                    );
                 }
             }
         }
+        assert!(passed > 0);
     }
 
     #[test]
     fn c_probe_agrees_with_the_tables() {
-        let mut allowed = 0;
-        for word in 0..8u8 {
+        for word in 1..8u8 {
             for ia32 in [false, true] {
                 for nr in numbers() {
                     let abi = classify_x86(ia32, nr);
-                    let want = tables(abi).is_some_and(|t| t.allows_fast(word & 3, nr));
-                    assert_eq!(probe_fast_allows(word, ia32, nr), want);
-                    allowed += i32::from(want);
+                    let want = match (State::decode(word), tables(abi)) {
+                        (Some(s), Some(t)) => t.allows_fast(s.mode, nr),
+                        _ => false,
+                    };
+                    assert_eq!(probe_passes(word, ia32, nr), want);
                 }
             }
         }
-        assert!(allowed > 0);
     }
 
     #[test]
-    fn c_probe_never_passes_exec_or_x32() {
+    fn c_probe_sends_every_prctl_of_the_unconfined_to_rust() {
+        for ia32 in [false, true] {
+            // x86_64 prctl is 157, ia32 prctl 172: both, in either ABI.
+            for nr in [157, 172] {
+                assert!(!probe_passes(0, ia32, nr));
+            }
+            for nr in [0, 1, 59, 156, 173, 435, -1, X32_SYSCALL_BIT | 157] {
+                assert!(probe_passes(0, ia32, nr));
+            }
+        }
+        assert_eq!(tables(Abi::X86_64).map(|t| t.prctl), Some(157));
+        assert_eq!(tables(Abi::Ia32).map(|t| t.prctl), Some(172));
+    }
+
+    #[test]
+    fn c_probe_never_passes_exec_or_x32_when_confined() {
         let execs: [(bool, i64); 4] = [(false, 59), (false, 322), (true, 11), (true, 358)];
-        for word in 0..=u8::MAX {
+        for word in 1..=u8::MAX {
             for (ia32, nr) in execs {
-                assert!(!probe_fast_allows(word, ia32, nr));
+                assert!(!probe_passes(word, ia32, nr));
             }
             for nr in [0, 1, 3, 59] {
-                assert!(!probe_fast_allows(word, false, X32_SYSCALL_BIT | nr));
+                assert!(!probe_passes(word, false, X32_SYSCALL_BIT | nr));
             }
         }
     }
