@@ -19,6 +19,7 @@
 
 use std::fmt;
 use std::io::Write;
+use std::os::fd::RawFd;
 
 use nix::sys::signal::Signal;
 use nix::sys::wait::{waitpid, WaitStatus};
@@ -147,6 +148,21 @@ pub fn raw_exit(code: i32) -> ! {
         // process that is the process.
         unsafe { libc::syscall(libc::SYS_exit, code) };
     }
+}
+
+/// Forks a child that runs `f` with the write end of a pipe; returns how the
+/// child ended and everything it wrote to the pipe.
+pub fn in_child_piped<F: FnOnce(RawFd) -> i32>(f: F) -> Result<(Outcome, Vec<u8>), String> {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    let (r, w) = nix::unistd::pipe().map_err(|e| e.to_string())?;
+    let outcome = in_child(|| f(w.as_raw_fd())).map_err(|e| e.to_string())?;
+    drop(w);
+    let mut got = Vec::new();
+    std::fs::File::from(r)
+        .read_to_end(&mut got)
+        .map_err(|e| e.to_string())?;
+    Ok((outcome, got))
 }
 
 /// Forks a child that runs `f`; returns the child's pid and how it ended.

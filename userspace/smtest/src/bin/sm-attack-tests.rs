@@ -9,7 +9,6 @@
 //! rate limit off (`log_interval_ms=0`, set by `scripts/test`) so that every
 //! kill line can be checked.
 
-use std::io::Read;
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -20,8 +19,8 @@ use nix::sys::signal::Signal;
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{pipe, Pid};
 use smtest::{
-    child_with_pid, get_mode, in_child, int80, kernel_log, log_has_kill, raw_exit, set_mode,
-    syscall0, Outcome, Tap, PR_SECCOMP_MODE_GET, SECCOMP_MODE_FLAG_LOG,
+    child_with_pid, get_mode, in_child, in_child_piped, int80, kernel_log, log_has_kill, raw_exit,
+    set_mode, syscall0, Outcome, Tap, PR_SECCOMP_MODE_GET, SECCOMP_MODE_FLAG_LOG,
 };
 use tablecheck::tables;
 
@@ -358,8 +357,7 @@ fn unconfined_calls_near_prctl_run_as_usual() -> Result<(), String> {
 }
 
 fn ia32_write_works_in_mode2() -> Result<(), String> {
-    let (r, w) = pipe().map_err(|e| e.to_string())?;
-    let outcome = in_child(|| {
+    let (outcome, got) = in_child_piped(|w| {
         let Some(buf) = low_page() else {
             return 10;
         };
@@ -368,18 +366,11 @@ fn ia32_write_works_in_mode2() -> Result<(), String> {
         if set_mode(2, 0).is_err() {
             return 11;
         }
-        let fd = w.as_raw_fd() as u32;
-        if int80(4, [fd, buf as usize as u32, 4, 0, 0]) != 4 {
+        if int80(4, [w as u32, buf as usize as u32, 4, 0, 0]) != 4 {
             return 12;
         }
         0
-    })
-    .map_err(|e| e.to_string())?;
-    drop(w);
-    let mut got = Vec::new();
-    std::fs::File::from(r)
-        .read_to_end(&mut got)
-        .map_err(|e| e.to_string())?;
+    })?;
     outcome.expect_exit(0)?;
     if got == b"ia32" {
         Ok(())
@@ -448,11 +439,10 @@ fn clone3_is_enosys_and_threads_still_start() -> Result<(), String> {
 static ALARMS: AtomicUsize = AtomicUsize::new(0);
 
 fn mode1_allows_read_write_exit_and_rt_sigreturn() -> Result<(), String> {
-    let (r, w) = pipe().map_err(|e| e.to_string())?;
     let (r2, w2) = pipe().map_err(|e| e.to_string())?;
     // SAFETY: one byte into a pipe we own.
     unsafe { libc::write(w2.as_raw_fd(), b"x".as_ptr().cast(), 1) };
-    let outcome = in_child(|| {
+    let (outcome, got) = in_child_piped(|w| {
         extern "C" fn on_alarm(_: libc::c_int) {
             ALARMS.fetch_add(1, Ordering::SeqCst);
         }
@@ -476,7 +466,7 @@ fn mode1_allows_read_write_exit_and_rt_sigreturn() -> Result<(), String> {
             if libc::read(r2.as_raw_fd(), b.as_mut_ptr().cast(), 1) != 1 {
                 raw_exit(12);
             }
-            libc::write(w.as_raw_fd(), b"read,write".as_ptr().cast(), 10);
+            libc::write(w, b"read,write".as_ptr().cast(), 10);
         }
         // The handler runs when the alarm fires and returns through
         // rt_sigreturn; spin without syscalls until it did.
@@ -484,20 +474,17 @@ fn mode1_allows_read_write_exit_and_rt_sigreturn() -> Result<(), String> {
             std::hint::spin_loop();
         }
         // SAFETY: as above.
-        unsafe { libc::write(w.as_raw_fd(), b",rt_sigreturn".as_ptr().cast(), 13) };
+        unsafe { libc::write(w, b",rt_sigreturn".as_ptr().cast(), 13) };
         raw_exit(0)
-    })
-    .map_err(|e| e.to_string())?;
-    drop(w);
-    let mut got = String::new();
-    std::fs::File::from(r)
-        .read_to_string(&mut got)
-        .map_err(|e| e.to_string())?;
+    })?;
     outcome.expect_exit(0)?;
-    if got == "read,write,rt_sigreturn" {
+    if got == b"read,write,rt_sigreturn" {
         Ok(())
     } else {
-        Err(format!("mode-1 child wrote {got:?}"))
+        Err(format!(
+            "mode-1 child wrote {:?}",
+            String::from_utf8_lossy(&got)
+        ))
     }
 }
 

@@ -18,8 +18,8 @@ use nix::sys::signal::Signal;
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{fork, pipe, ForkResult, Pid};
 use smtest::{
-    child_with_pid, get_mode, in_child, int80, kernel_log, raw_exit, set_mode, set_mode_raw,
-    syscall0, Tap, SECCOMP_MODE_FLAG_LOG,
+    child_with_pid, get_mode, in_child, in_child_piped, int80, kernel_log, raw_exit, set_mode,
+    set_mode_raw, syscall0, Tap, SECCOMP_MODE_FLAG_LOG,
 };
 
 type Case = (&'static str, fn() -> Result<(), String>);
@@ -236,24 +236,17 @@ fn mode2_daemon_serves_tcp_with_threads() -> Result<(), String> {
 }
 
 fn strict_mode_allows_write_and_kills_getpid() -> Result<(), String> {
-    let (r, w) = pipe().map_err(|e| e.to_string())?;
-    let outcome = in_child(|| {
+    let (outcome, got) = in_child_piped(|w| {
         if set_mode(1, 0).is_err() {
             return 10;
         }
         // SAFETY: write of 2 bytes to our pipe; then a raw getpid.
         unsafe {
-            libc::write(w.as_raw_fd(), b"ok".as_ptr().cast(), 2);
+            libc::write(w, b"ok".as_ptr().cast(), 2);
             libc::syscall(libc::SYS_getpid);
         }
         raw_exit(20)
-    })
-    .map_err(|e| e.to_string())?;
-    drop(w);
-    let mut got = Vec::new();
-    std::fs::File::from(r)
-        .read_to_end(&mut got)
-        .map_err(|e| e.to_string())?;
+    })?;
     outcome.expect_signal(Signal::SIGKILL)?;
     if got == b"ok" {
         Ok(())
@@ -416,8 +409,7 @@ fn fork_allocation_failure_never_leaves_child_unconfined() -> Result<(), String>
     // flag as a kernel problem.
     std::fs::write("/sys/kernel/debug/failslab/verbose", "0")
         .map_err(|e| format!("failslab/verbose: {e}"))?;
-    let (r, w) = pipe().map_err(|e| e.to_string())?;
-    let outcome = in_child(|| {
+    let (outcome, report) = in_child_piped(|w| {
         let Ok(mut nth) = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
@@ -463,15 +455,10 @@ fn fork_allocation_failure_never_leaves_child_unconfined() -> Result<(), String>
         }
         let text = report.join(" ");
         // SAFETY: plain write of our report to the pipe.
-        unsafe { libc::write(w.as_raw_fd(), text.as_ptr().cast(), text.len()) };
+        unsafe { libc::write(w, text.as_ptr().cast(), text.len()) };
         0
-    })
-    .map_err(|e| e.to_string())?;
-    drop(w);
-    let mut report = String::new();
-    std::fs::File::from(r)
-        .read_to_string(&mut report)
-        .map_err(|e| e.to_string())?;
+    })?;
+    let report = String::from_utf8_lossy(&report);
     outcome
         .expect_exit(0)
         .map_err(|e| format!("{e}; report: {report}"))?;
