@@ -30,10 +30,12 @@ unsafe extern "C" {
     fn sm_task_comm(task: *mut c_void, comm: *mut c_char);
     fn sm_kill_current();
     fn sm_kill_task(task: *mut c_void);
+    fn sm_task_group_dead(task: *mut c_void) -> bool;
     fn sm_module_get() -> bool;
     fn sm_module_put();
     fn sm_log_ratelimit_init(interval_ms: c_uint, burst: c_uint);
     fn sm_log_ratelimit() -> bool;
+    fn sm_now_ms() -> u64;
     fn sm_probe_sys_enter(data: *mut c_void, regs: *mut bindings::pt_regs, id: c_long);
     fn sm_probe_passes_test(word: u8, ia32: bool, id: c_long) -> bool;
     fn sm_tgid_valid(tgid: c_int) -> bool;
@@ -76,6 +78,19 @@ pub(crate) struct SyscallRegs<'a> {
 }
 
 impl SyscallRegs<'_> {
+    /// A view of the current task's user registers.
+    ///
+    /// # Safety
+    ///
+    /// `regs` must be the current task's user registers at a syscall's
+    /// entry (`current_pt_regs()`), valid for the view's lifetime.
+    pub(crate) unsafe fn from_raw(regs: *mut bindings::pt_regs) -> Self {
+        Self {
+            regs,
+            _probe: PhantomData,
+        }
+    }
+
     /// The six syscall arguments in the calling ABI's order.
     pub(crate) fn args(&self) -> [u64; 6] {
         let mut args: [c_ulong; 6] = [0; 6];
@@ -102,6 +117,19 @@ pub(crate) struct Task<'a> {
 }
 
 impl Task<'_> {
+    /// A view of a live task.
+    ///
+    /// # Safety
+    ///
+    /// `task` must be a `struct task_struct *` that stays alive for the
+    /// view's lifetime.
+    pub(crate) unsafe fn from_raw(task: *mut c_void) -> Self {
+        Self {
+            task,
+            _probe: PhantomData,
+        }
+    }
+
     /// The task's thread-group id in the initial pid namespace: the key of
     /// its process.
     pub(crate) fn tgid(&self) -> i32 {
@@ -115,6 +143,13 @@ impl Task<'_> {
         // SAFETY: as in `tgid`; `comm` has room for TASK_COMM_LEN (16) bytes.
         unsafe { sm_task_comm(self.task, comm.as_mut_ptr().cast()) };
         comm
+    }
+
+    /// Whether every thread of the task's process has begun to exit (after
+    /// a full barrier that pairs with the exit path's).
+    pub(crate) fn group_dead(&self) -> bool {
+        // SAFETY: as in `tgid`; `signal` lives as long as the task.
+        unsafe { sm_task_group_dead(self.task) }
     }
 
     /// Sends SIGKILL to a new task that has not run yet; it dies before its
@@ -133,6 +168,17 @@ pub(crate) fn current_task<'a>(_regs: &SyscallRegs<'a>) -> Task<'a> {
         task: unsafe { bindings::get_current() }.cast(),
         _probe: PhantomData,
     }
+}
+
+/// Calls `f` with the current task.
+pub(crate) fn with_current<R>(f: impl FnOnce(&Task<'_>) -> R) -> R {
+    let task = Task {
+        // SAFETY: `get_current()` has no preconditions; the current task is
+        // alive while it runs this call.
+        task: unsafe { bindings::get_current() }.cast(),
+        _probe: PhantomData,
+    };
+    f(&task)
 }
 
 /// Sends SIGKILL to the current process (every thread); it never returns
@@ -160,6 +206,12 @@ pub(crate) fn module_put() {
 pub(crate) fn log_ratelimit_init(interval_ms: u32, burst: u32) {
     // SAFETY: initializes a static ratelimit state no probe uses yet.
     unsafe { sm_log_ratelimit_init(interval_ms, burst) };
+}
+
+/// Milliseconds since boot (jiffies' resolution).
+pub(crate) fn now_ms() -> u64 {
+    // SAFETY: reads the jiffies counter; no arguments.
+    unsafe { sm_now_ms() }
 }
 
 /// Whether a kernel log line may be written now (see

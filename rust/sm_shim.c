@@ -84,16 +84,6 @@ void sm_tp_sync(void)
 
 /* --- Syscall registers ------------------------------------------------- */
 
-/* Whether the current syscall entered through the ia32 compat paths. */
-static __always_inline bool sm_in_ia32_syscall(void)
-{
-#ifdef CONFIG_X86
-	return in_ia32_syscall();
-#else
-	return false;
-#endif
-}
-
 void sm_syscall_args(struct pt_regs *regs, unsigned long args[6])
 {
 	syscall_get_arguments(current, regs, args);
@@ -160,7 +150,14 @@ void sm_log_ratelimit_init(unsigned int interval_ms, unsigned int burst)
 
 bool sm_log_ratelimit(void)
 {
-	return __ratelimit(&sm_log_rs);
+	/* Named after the module in its "callbacks suppressed" line. */
+	return ___ratelimit(&sm_log_rs, KBUILD_MODNAME);
+}
+
+/* Milliseconds since boot, in jiffies' resolution (for the log budgets). */
+u64 sm_now_ms(void)
+{
+	return jiffies64_to_msecs(get_jiffies_64());
 }
 
 /* --- Confined processes -------------------------------------------------- */
@@ -173,25 +170,13 @@ bool sm_log_ratelimit(void)
  * change only with sm_procs' lock held; sm_state is read without it.
  */
 static_assert((PID_MAX_LIMIT & (PID_MAX_LIMIT - 1)) == 0);
-static u8 sm_state[PID_MAX_LIMIT];
+u8 sm_state[PID_MAX_LIMIT];
 static DEFINE_XARRAY(sm_procs);
 
 /* Whether @tgid can be confined (always, since pid_max <= PID_MAX_LIMIT). */
 bool sm_tgid_valid(int tgid)
 {
 	return tgid > 0 && tgid < PID_MAX_LIMIT;
-}
-
-/*
- * The mode word of the current process. A tgid is always below
- * PID_MAX_LIMIT, a power of two; the mask keeps the load inside the table by
- * construction, even under speculation, for one instruction.
- */
-static __always_inline u8 sm_current_state_inline(void)
-{
-	unsigned int tgid = current->tgid;
-
-	return READ_ONCE(sm_state[tgid & (PID_MAX_LIMIT - 1)]);
 }
 
 /* --- The sys_enter probe ------------------------------------------------- */

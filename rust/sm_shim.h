@@ -6,7 +6,11 @@
 #ifndef SM_SHIM_H
 #define SM_SHIM_H
 
+#include <linux/compiler.h>
+#include <linux/sched.h>
+#include <linux/threads.h>
 #include <linux/types.h>
+#include <asm/syscall.h>
 
 struct pt_regs;
 struct seq_file;
@@ -41,6 +45,59 @@ void sm_module_put(void);
 /* Rate limit of the kernel log lines. */
 void sm_log_ratelimit_init(unsigned int interval_ms, unsigned int burst);
 bool sm_log_ratelimit(void);
+u64 sm_now_ms(void);
+
+/*
+ * sm_state[tgid] is the mode word of every process (0: not confined); see
+ * rust/sm_shim.c. The mode word of the current process: a tgid is always
+ * below PID_MAX_LIMIT, a power of two; the mask keeps the load inside the
+ * table by construction, even under speculation, for one instruction.
+ */
+extern u8 sm_state[PID_MAX_LIMIT];
+
+static __always_inline u8 sm_current_state_inline(void)
+{
+	unsigned int tgid = current->tgid;
+
+	return READ_ONCE(sm_state[tgid & (PID_MAX_LIMIT - 1)]);
+}
+
+/* Whether the current syscall entered through the ia32 compat paths. */
+static __always_inline bool sm_in_ia32_syscall(void)
+{
+#ifdef CONFIG_X86
+	return in_ia32_syscall();
+#else
+	return false;
+#endif
+}
+
+/* Object checks (rust/sm_objects.c): kprobes and their Rust decisions. */
+struct sm_open_facts {
+	u32 magic;
+	u32 mode;
+	u32 major;
+	u32 minor;
+	bool write;
+	bool proc_top;
+	u32 name_len;
+	u8 name[24];
+};
+int sm_kprobes_register(void);
+void sm_kprobes_unregister(void);
+bool sm_rs_file_open(const struct sm_open_facts *f, u8 word);
+bool sm_rs_socket_create(int family, u8 word);
+bool sm_rs_ptrace_access(int target_tgid, unsigned int mode, u8 word);
+bool sm_rs_seccomp_entry(struct pt_regs *regs, long nr, u8 word, bool ia32);
+bool sm_current_has_io_uring(void);
+bool sm_uring_seen_current(void);
+bool sm_uring_seen_after_publish(void);
+void sm_uring_forget(int tgid);
+void *sm_post_enter_alloc(void);
+void sm_post_enter_free(void *p);
+void sm_post_enter_queue(void *p);
+void sm_rs_adopt_child(struct task_struct *child);
+bool sm_task_group_dead(struct task_struct *task);
 
 /* Confined processes: tgid -> mode word (lockless) and entry. */
 bool sm_tgid_valid(int tgid);

@@ -16,8 +16,14 @@ use kernel::bindings;
 use kernel::prelude::*;
 use kernel::seq_file::SeqFile;
 use kernel::sync::atomic::{Atomic, Relaxed};
+use kernel::sync::Arc;
 
+use kernel::fmt;
+
+use crate::audit::{self, HeldKill, Origin};
 use crate::ffi::{self, InsertError, SyscallRegs, Task};
+use crate::objects::{self, OpenFacts, OpenRefusal};
+use crate::objects_ffi::{self, PostEnter};
 use crate::policy::{self, State, Verdict, PR_SECCOMP_MODE_GET, PR_SECCOMP_MODE_SET};
 use crate::tables::{tables, Abi};
 
@@ -59,17 +65,20 @@ pub(crate) struct Confined {
     /// Command name when confined, NUL-padded.
     comm: [u8; 16],
     /// Denied syscalls (killed or logged).
-    violations: Atomic<u64>,
+    pub(crate) violations: Atomic<u64>,
+    /// The confinement tree it belongs to (its log budget).
+    origin: Arc<Origin>,
     /// Complain mode: which (ABI, number) pairs were logged already.
     logged: [[Atomic<u64>; LOGGED_WORDS]; 3],
 }
 
 impl Confined {
-    fn new(task: &Task<'_>) -> Self {
+    fn new(task: &Task<'_>, origin: Arc<Origin>) -> Self {
         Self {
             tgid: task.tgid(),
             comm: policy::sanitize_comm(task.comm()),
             violations: Atomic::new(0),
+            origin,
             logged: [const { [const { Atomic::new(0) }; LOGGED_WORDS] }; 3],
         }
     }
@@ -173,7 +182,7 @@ pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, ia32: boo
         violation(regs, State::enforce(policy::MODE_STRICT), abi, nr);
         return;
     };
-    match policy::verdict_lazy(s.mode, abi, nr, || regs.args()[0]) {
+    match policy::verdict_lazy(s.mode, abi, nr, || regs.args()) {
         Verdict::Allow => {}
         Verdict::Enosys => regs.skip(-i64::from(bindings::ENOSYS)),
         Verdict::Deny => {
@@ -183,10 +192,11 @@ pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, ia32: boo
 }
 
 /// The kernel's name of syscall `nr` of `abi`. x32 numbers below 512 share
-/// x86_64's names (the "common" rows of `syscall_64.tbl`).
+/// x86_64's names (the "common" rows of `syscall_64.tbl`); from 512 on they
+/// are x32's own rows.
 fn syscall_name(abi: Abi, nr: i64) -> &'static str {
     match abi {
-        Abi::X32 => tables(Abi::X86_64).map_or("?", |t| t.name(nr & !policy::X32_SYSCALL_BIT)),
+        Abi::X32 => crate::tables::x32_name(nr & !policy::X32_SYSCALL_BIT),
         _ => tables(abi).map_or("?", |t| t.name(nr)),
     }
 }
@@ -200,10 +210,10 @@ fn violation(regs: &mut SyscallRegs<'_>, s: State, abi: Abi, nr: i64) -> bool {
     }
     if s.log {
         count(s.mode, abi, LOGGED);
-        // Once per process and number; a line held back by the rate limit
-        // is tried again on the next occurrence.
+        // Once per process and number; a line held back by the budget is
+        // tried again on the next occurrence.
         let first = entry.is_some_and(|e| !e.is_logged(abi, nr));
-        if first && ffi::log_ratelimit() && entry.is_some_and(|e| e.mark_logged(abi, nr)) {
+        if first && may_log(entry) && entry.is_some_and(|e| e.mark_logged(abi, nr)) {
             log_violation(regs, "logged", s, abi, nr);
         }
         return true;
@@ -211,10 +221,31 @@ fn violation(regs: &mut SyscallRegs<'_>, s: State, abi: Abi, nr: i64) -> bool {
     regs.skip(-i64::from(bindings::EPERM));
     ffi::kill_current();
     count(s.mode, abi, KILLED);
-    if ffi::log_ratelimit() {
+    if may_log(entry) {
         log_violation(regs, "killed", s, abi, nr);
+    } else {
+        let task = ffi::current_task(regs);
+        audit::record_kill(&HeldKill {
+            tgid: task.tgid(),
+            origin: entry.map_or(0, |e| e.origin.tgid),
+            mode: s.mode,
+            abi: abi_index(abi) as u8,
+            nr,
+            comm: policy::sanitize_comm(task.comm()),
+        });
     }
     false
+}
+
+/// Whether a log line about the process of `entry` may be written now: its
+/// tree's budget, or the module-wide one for a process without an entry.
+/// A line held back is counted.
+fn may_log(entry: Option<&Confined>) -> bool {
+    let ok = entry.map_or_else(ffi::log_ratelimit, |e| e.origin.may_log());
+    if !ok {
+        audit::SUPPRESSED.add(1, Relaxed);
+    }
+    ok
 }
 
 /// `seccomp_mode: <what> pid=<tgid> comm=<comm> mode=<m> abi=<abi> syscall=<nr> (<name>)`.
@@ -257,17 +288,33 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
     if !ffi::tgid_valid(tgid) {
         return Err(EINVAL);
     }
+    // io_uring runs operations for the process in kernel threads that never
+    // pass the syscall entry: a process that owns any of it, or ever began
+    // to set it up, cannot be confined. A setup racing this prctl is caught
+    // once the mode word is published (see `uring_race`).
+    if objects_ffi::uring_seen(false) || objects_ffi::current_has_io_uring() {
+        return Err(EBUSY);
+    }
+    let post = PostEnter::new()?;
     // While the module is being unloaded it behaves as if absent.
     if !ffi::module_get() {
         return Err(EINVAL);
     }
-    let Ok(entry) = ffi::alloc_entry(Confined::new(&task), GFP_KERNEL) else {
+    let Ok(origin) = Arc::new(Origin::new(tgid), GFP_KERNEL) else {
+        ffi::module_put();
+        return Err(ENOMEM);
+    };
+    let Ok(entry) = ffi::alloc_entry(Confined::new(&task, origin), GFP_KERNEL) else {
         ffi::module_put();
         return Err(ENOMEM);
     };
     match ffi::procs_insert(tgid, entry, new.encode(), false) {
         Ok(()) => {
             count(new.mode, abi, ENTERED);
+            post.queue();
+            if objects_ffi::uring_seen(true) {
+                uring_race(regs, new);
+            }
             Ok(())
         }
         Err(err) => {
@@ -280,6 +327,129 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
             }
         }
     }
+}
+
+/// Another thread began an `io_uring_setup` that did not see the mode word
+/// this prctl just published: the ring may appear after the prctl returns,
+/// so the process is killed before it does.
+fn uring_race(regs: &SyscallRegs<'_>, s: State) {
+    ffi::kill_current();
+    count(s.mode, Abi::X86_64, KILLED);
+    let entry = ffi::procs_current(regs);
+    if let Some(e) = entry {
+        e.violations.add(1, Relaxed);
+    }
+    if may_log(entry) {
+        let task = ffi::current_task(regs);
+        let comm = policy::sanitize_comm(task.comm());
+        pr_info!(
+            "killed pid={} comm={} mode={}: io_uring_setup raced the prctl\n",
+            task.tgid(),
+            comm_str(&comm),
+            s.mode
+        );
+    }
+}
+
+/// The `__secure_computing` kprobe: a confined process's syscall is decided
+/// before its seccomp filter runs, so that no filter (a user-notification
+/// supervisor, an `ERRNO` or `TRACE` action) completes a syscall its mode
+/// refuses. Returns whether to skip the filter and the syscall (the process
+/// was killed).
+pub(crate) fn seccomp_entry(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, ia32: bool) -> bool {
+    let abi = policy::classify_x86(ia32, nr);
+    let Some(s) = State::decode(word) else {
+        return !violation(regs, State::enforce(policy::MODE_STRICT), abi, nr);
+    };
+    if our_prctl(abi, nr, regs).is_some() {
+        // As in `sys_enter`: in mode 1 even the module's prctl is refused.
+        return s.mode == policy::MODE_STRICT && !violation(regs, s, abi, nr);
+    }
+    match policy::verdict_lazy(s.mode, abi, nr, || regs.args()) {
+        Verdict::Deny => !violation(regs, s, abi, nr),
+        Verdict::Allow | Verdict::Enosys => false,
+    }
+}
+
+/// An object a confined process used or tried to use.
+#[derive(Clone, Copy)]
+enum Object {
+    /// A file it opened ([`objects::open_verdict`]).
+    Open(OpenRefusal),
+    /// Another process it reached through a ptrace access check.
+    Ptrace(i32),
+    /// A socket family it asked for.
+    Socket(i32),
+}
+
+impl fmt::Display for Object {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Object::Open(OpenRefusal::CharDev(ma, mi)) => write!(f, "open=chardev:{ma}:{mi}"),
+            Object::Open(OpenRefusal::BlockDev(ma, mi)) => write!(f, "open=blockdev:{ma}:{mi}"),
+            Object::Open(OpenRefusal::FsWrite(fs)) => write!(f, "open={fs}:write"),
+            Object::Open(OpenRefusal::Fs(fs)) => write!(f, "open={fs}"),
+            Object::Open(OpenRefusal::ProcFile(name)) => write!(f, "open=procfs:{name}"),
+            Object::Ptrace(tgid) => write!(f, "ptrace={tgid}"),
+            Object::Socket(family) => write!(f, "socket={family}"),
+        }
+    }
+}
+
+/// Object refusals per mode: `[mode - 1][refused, logged]`.
+static OBJECT_COUNTERS: [[Atomic<u64>; 2]; 2] = [const { [const { Atomic::new(0) }; 2] }; 2];
+
+/// A confined process (mode word `word`) used a refused object: refuse it
+/// or, complaining, log it and let it be. Logs (rate-limited) unless
+/// `quiet`. Returns whether to refuse.
+fn object_refused(word: u8, obj: Object, quiet: bool) -> bool {
+    // A word no state encodes to cannot happen; fail closed all the same.
+    let s = State::decode(word).unwrap_or(State::enforce(policy::MODE_STRICT));
+    if let Some(c) = OBJECT_COUNTERS.get(usize::from(s.mode).wrapping_sub(1)) {
+        c[usize::from(s.log)].add(1, Relaxed);
+    }
+    if quiet {
+        return !s.log;
+    }
+    ffi::with_current(|task| {
+        if may_log(ffi::procs_get(task)) {
+            let comm = policy::sanitize_comm(task.comm());
+            pr_info!(
+                "{} pid={} comm={} mode={} {}\n",
+                if s.log { "logged" } else { "refused" },
+                task.tgid(),
+                comm_str(&comm),
+                s.mode,
+                obj
+            );
+        }
+    });
+    !s.log
+}
+
+/// The `security_file_open` kprobe for a confined caller: whether to refuse.
+pub(crate) fn file_open(f: &OpenFacts<'_>, word: u8) -> bool {
+    objects::open_verdict(f).is_some_and(|r| object_refused(word, Object::Open(r), false))
+}
+
+/// The `security_socket_create` kprobe for a confined caller: whether to
+/// refuse.
+pub(crate) fn socket_create(family: i32, word: u8) -> bool {
+    !objects::socket_allowed(family) && object_refused(word, Object::Socket(family), false)
+}
+
+/// `PTRACE_MODE_NOAUDIT`: the kernel only probes whether access would be
+/// allowed (e.g. which fields `/proc/<pid>/stat` shows); refused quietly.
+const PTRACE_MODE_NOAUDIT: u32 = 0x04;
+
+/// The `security_ptrace_access_check` kprobe for a confined caller, which
+/// the kernel calls only for another process: always refused.
+pub(crate) fn ptrace_access(target_tgid: i32, mode: u32, word: u8) -> bool {
+    object_refused(
+        word,
+        Object::Ptrace(target_tgid),
+        mode & PTRACE_MODE_NOAUDIT != 0,
+    )
 }
 
 /// The `sched_process_fork` probe: a new process inherits its parent's
@@ -298,7 +468,13 @@ pub(crate) fn fork(parent: &Task<'_>, child: &Task<'_>) {
         fail_closed(child, "module reference");
         return;
     }
-    let entry = match ffi::alloc_entry(Confined::new(child), GFP_ATOMIC) {
+    // The child joins its parent's tree (and log budget).
+    let Some(origin) = ffi::procs_get(parent).map(|e| e.origin.clone()) else {
+        ffi::module_put();
+        fail_closed(child, "parent entry missing");
+        return;
+    };
+    let entry = match ffi::alloc_entry(Confined::new(child, origin), GFP_ATOMIC) {
         Ok(entry) => entry,
         Err(_) => {
             ffi::module_put();
@@ -309,6 +485,44 @@ pub(crate) fn fork(parent: &Task<'_>, child: &Task<'_>) {
     if ffi::procs_insert(child.tgid(), entry, state, true).is_err() {
         ffi::module_put();
         fail_closed(child, "cannot record the child");
+    }
+}
+
+/// A child of the current process created by a fork that raced its
+/// `PR_SECCOMP_MODE_SET` (the fork probe read the old, unconfined word):
+/// confined now as the fork probe would have, before the prctl returns. A
+/// child that confined itself meanwhile keeps its own mode.
+pub(crate) fn adopt_child(parent: &Task<'_>, child: &Task<'_>) {
+    if ffi::state_of(child.tgid()) != 0 {
+        return;
+    }
+    let state = ffi::state_of(parent.tgid());
+    let Some(origin) = ffi::procs_get(parent).map(|e| e.origin.clone()) else {
+        return;
+    };
+    if state == 0 || !ffi::module_get() {
+        return;
+    }
+    let Ok(entry) = ffi::alloc_entry(Confined::new(child, origin), GFP_ATOMIC) else {
+        ffi::module_put();
+        fail_closed(child, "out of memory");
+        return;
+    };
+    match ffi::procs_insert(child.tgid(), entry, state, true) {
+        // A child that already ran may be exiting: if its exit probe ran
+        // before the insertion, nobody else would remove the entry.
+        Ok(()) if child.group_dead() => {
+            if let Some(entry) = ffi::procs_remove(child.tgid()) {
+                drop(entry);
+                ffi::module_put();
+            }
+        }
+        Ok(()) => {}
+        Err(InsertError::Exists) => ffi::module_put(),
+        Err(InsertError::Failed) => {
+            ffi::module_put();
+            fail_closed(child, "cannot record the child");
+        }
     }
 }
 
@@ -329,8 +543,12 @@ fn fail_closed(child: &Task<'_>, why: &str) {
 /// The `sched_process_exit` probe: the last thread of a confined process
 /// removes its entry and the entry's module reference.
 pub(crate) fn exit(task: &Task<'_>, group_dead: bool) {
+    if !group_dead {
+        return;
+    }
+    objects_ffi::uring_forget(task.tgid());
     // The mode word is non-zero exactly while the process has an entry.
-    if !group_dead || ffi::state_of(task.tgid()) == 0 {
+    if ffi::state_of(task.tgid()) == 0 {
         return;
     }
     if let Some(entry) = ffi::procs_remove(task.tgid()) {
@@ -369,5 +587,36 @@ pub(crate) fn status(m: &SeqFile) {
                 c[LOGGED].load(Relaxed)
             );
         }
+    }
+    kernel::seq_print!(
+        m,
+        "# log lines held back by a tree's budget: {}\n",
+        audit::SUPPRESSED.load(Relaxed)
+    );
+    kernel::seq_print!(m, "# held-back kills: pid origin mode abi syscall comm\n");
+    audit::for_each_kill(|k| {
+        let abi = RUNTIME_ABIS
+            .into_iter()
+            .find(|&a| abi_index(a) == usize::from(k.abi));
+        kernel::seq_print!(
+            m,
+            "kill {} {} {} {} {} {}\n",
+            k.tgid,
+            k.origin,
+            k.mode,
+            abi.map_or("?", abi_name),
+            k.nr,
+            comm_str(&k.comm)
+        );
+    });
+    kernel::seq_print!(m, "# mode objects refused logged\n");
+    for (i, c) in OBJECT_COUNTERS.iter().enumerate() {
+        kernel::seq_print!(
+            m,
+            "{} objects {} {}\n",
+            i + 1,
+            c[0].load(Relaxed),
+            c[1].load(Relaxed)
+        );
     }
 }

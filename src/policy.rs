@@ -155,20 +155,105 @@ pub(crate) enum Verdict {
 ///
 /// The module's own prctl options are handled before this is asked.
 pub(crate) fn verdict(mode: u8, abi: Abi, nr: i64, args: &[u64; 6]) -> Verdict {
-    verdict_lazy(mode, abi, nr, || args[0])
+    verdict_lazy(mode, abi, nr, || *args)
 }
 
-/// [`verdict`], reading the only argument it may need (argument 0: the
-/// flags of `clone`, the call of `socketcall`) only for those two syscalls.
+/// The arguments of a syscall as the kernel's syscall functions see them: a
+/// compat (32-bit) syscall only uses the low 32 bits of each register, so
+/// the upper halves, which 64-bit code can fill with anything before
+/// `int $0x80`, are ignored.
+pub(crate) fn abi_args(abi: Abi, args: [u64; 6]) -> [u64; 6] {
+    match abi {
+        Abi::Ia32 | Abi::Arm => args.map(|a| a & 0xffff_ffff),
+        Abi::X86_64 | Abi::X32 | Abi::Arm64 => args,
+    }
+}
+
+/// `O_CREAT` and `__O_TMPFILE`: the `open` flags that make a new file
+/// (the same values on every architecture the module supports).
+pub(crate) const O_CREAT_ANY: u32 = 0o100 | 0o20_000_000;
+
+/// Mode bits a confined process may not give a file it creates: any execute
+/// bit, set-user-ID, set-group-ID and sticky. It cannot `chmod` either, so
+/// nothing it writes becomes a program another process could run.
+pub(crate) const CREATE_MODE_DENY: u32 = 0o7111;
+
+/// `O_ASYNC`: signal the file's owner on I/O.
+pub(crate) const O_ASYNC: u32 = 0o20000;
+
+/// `F_SETFL`.
+pub(crate) const F_SETFL: u32 = 4;
+
+/// The `fcntl` commands a confined process may use: descriptor flags,
+/// status flags, record locks, pipe sizes, seals, queries. Refused by
+/// omission: `F_SETOWN`, `F_SETOWN_EX` and `F_SETSIG` (they direct signals,
+/// `SIGKILL` included, at another process), `F_SETLEASE`, `F_NOTIFY` and
+/// `F_CANCELLK` (they signal the caller about other processes' file
+/// accesses) and every command unknown today.
+pub(crate) const FCNTL_ALLOW: [u32; 27] = [
+    0,    // F_DUPFD
+    1,    // F_GETFD
+    2,    // F_SETFD
+    3,    // F_GETFL
+    4,    // F_SETFL (without O_ASYNC)
+    5,    // F_GETLK
+    6,    // F_SETLK
+    7,    // F_SETLKW
+    9,    // F_GETOWN
+    11,   // F_GETSIG
+    12,   // F_GETLK64
+    13,   // F_SETLK64
+    14,   // F_SETLKW64
+    16,   // F_GETOWN_EX
+    17,   // F_GETOWNER_UIDS
+    36,   // F_OFD_GETLK
+    37,   // F_OFD_SETLK
+    38,   // F_OFD_SETLKW
+    1025, // F_GETLEASE
+    1027, // F_DUPFD_QUERY
+    1028, // F_CREATED_QUERY
+    1030, // F_DUPFD_CLOEXEC
+    1031, // F_SETPIPE_SZ
+    1032, // F_GETPIPE_SZ
+    1033, // F_ADD_SEALS
+    1034, // F_GET_SEALS
+    1035, // F_GET_RW_HINT
+];
+
+/// Whether `fcntl(fd, cmd, arg)` is allowed (the kernel reads `cmd` and
+/// `F_SETFL`'s argument as 32-bit values).
+pub(crate) fn fcntl_allowed(cmd: u64, arg: u64) -> bool {
+    let cmd = cmd as u32;
+    FCNTL_ALLOW.contains(&cmd) && (cmd != F_SETFL || arg as u32 & O_ASYNC == 0)
+}
+
+/// Whether a call that may create a file is allowed: when it creates
+/// (`flags` has `O_CREAT` or `O_TMPFILE`; `None` = `creat`, which always
+/// does), the new file's mode (a `umode_t`: 16 bits) must not have any of
+/// [`CREATE_MODE_DENY`].
+pub(crate) fn create_allowed(flags: Option<u64>, mode: u64) -> bool {
+    let creates = flags.is_none_or(|f| f as u32 & O_CREAT_ANY != 0);
+    !creates || u32::from(mode as u16) & CREATE_MODE_DENY == 0
+}
+
+/// [`verdict`], reading the arguments only for the syscalls whose verdict
+/// depends on them (`clone`, `socketcall`, `fcntl`, the calls that create
+/// files).
 #[inline]
-pub(crate) fn verdict_lazy(mode: u8, abi: Abi, nr: i64, arg0: impl Fn() -> u64) -> Verdict {
+pub(crate) fn verdict_lazy(
+    mode: u8,
+    abi: Abi,
+    nr: i64,
+    raw_args: impl Fn() -> [u64; 6],
+) -> Verdict {
     let Some(t) = tables(abi) else {
         return Verdict::Deny;
     };
     if !t.allows(mode, nr) {
         return Verdict::Deny;
     }
-    if nr == i64::from(t.clone) && arg0() & CLONE_NEW_MASK != 0 {
+    let args = || abi_args(abi, raw_args());
+    if nr == i64::from(t.clone) && args()[0] & CLONE_NEW_MASK != 0 {
         return Verdict::Deny;
     }
     if nr == i64::from(t.clone3) {
@@ -176,7 +261,7 @@ pub(crate) fn verdict_lazy(mode: u8, abi: Abi, nr: i64, arg0: impl Fn() -> u64) 
     }
     if let Some((socketcall, calls)) = t.socketcall {
         if nr == i64::from(socketcall) {
-            let target = usize::try_from(arg0())
+            let target = usize::try_from(args()[0])
                 .ok()
                 .and_then(|call| calls.get(call))
                 .copied()
@@ -184,6 +269,20 @@ pub(crate) fn verdict_lazy(mode: u8, abi: Abi, nr: i64, arg0: impl Fn() -> u64) 
             if target == 0 || !t.allows(mode, i64::from(target)) {
                 return Verdict::Deny;
             }
+        }
+    }
+    if t.fcntl.iter().any(|&f| nr == i64::from(f)) {
+        let a = args();
+        if !fcntl_allowed(a[1], a[2]) {
+            return Verdict::Deny;
+        }
+    }
+    if let Some(&(_, flags, mode_arg)) = t.creates.iter().find(|c| nr == i64::from(c.0)) {
+        let a = args();
+        let flags = flags.and_then(|i| a.get(i).copied());
+        let m = a.get(mode_arg).copied().unwrap_or(0);
+        if !create_allowed(flags, m) {
+            return Verdict::Deny;
         }
     }
     Verdict::Allow

@@ -10,15 +10,21 @@
 
 use kernel::prelude::*;
 
+mod audit;
 #[path = "../rust/ffi.rs"]
 mod ffi;
 mod hooks;
+mod objects;
+#[path = "../rust/objects_ffi.rs"]
+mod objects_ffi;
 mod policy;
 mod sysset;
 mod tables;
 
 #[path = "../tests/kunit/fastpath_kunit.rs"]
 mod fastpath_kunit;
+#[path = "../tests/kunit/objects_kunit.rs"]
+mod objects_kunit;
 #[path = "../tests/kunit/policy_kunit.rs"]
 mod policy_kunit;
 #[path = "../tests/kunit/sysset_kunit.rs"]
@@ -35,7 +41,7 @@ module! {
     params: {
         log_burst: u32 {
             default: 10,
-            description: "Kill/complain log lines allowed per interval (default 10)",
+            description: "Log lines allowed per interval and confinement tree (default 10)",
         },
         log_interval_ms: u32 {
             default: 5000,
@@ -49,18 +55,23 @@ module! {
 /// holds a module reference), so dropping this never lifts a sandbox.
 struct SeccompMode {
     _registration: ffi::Registration,
+    _objects: objects_ffi::ObjectProbes,
 }
 
 impl kernel::Module for SeccompMode {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        ffi::log_ratelimit_init(
+        let (interval, burst) = (
             *module_parameters::log_interval_ms.value(),
             *module_parameters::log_burst.value(),
         );
+        ffi::log_ratelimit_init(interval, burst);
+        audit::set_budget(interval, burst);
         let registration = ffi::Registration::new()?;
+        let objects = objects_ffi::ObjectProbes::new()?;
         pr_info!("loaded\n");
         Ok(SeccompMode {
             _registration: registration,
+            _objects: objects,
         })
     }
 }

@@ -89,6 +89,11 @@ pub(crate) struct AbiTables {
     pub(crate) prctl: u32,
     /// The number of `socketcall` and the direct syscall of each call.
     pub(crate) socketcall: Option<(u32, &'static [u32])>,
+    /// The numbers of `fcntl` (and `fcntl64`): the command is checked.
+    pub(crate) fcntl: &'static [u32],
+    /// The calls that can create a file: (number, flags argument or `None`
+    /// for `creat`, mode argument); the new file's mode is checked.
+    pub(crate) creates: &'static [(u32, Option<usize>, usize)],
     /// `[mode]`: the syscalls `mode` allows whatever their arguments (see
     /// `fast_of`); empty for modes other than 1 and 2.
     pub(crate) fast: [Set; 4],
@@ -96,20 +101,31 @@ pub(crate) struct AbiTables {
 
 /// The syscalls of `allowed` whose verdict does not depend on their
 /// arguments: all but `clone` (its flags are checked), `clone3` (ENOSYS),
-/// `prctl` (the module's own options) and `socketcall` (its call is
-/// checked).
+/// `prctl` (the module's own options), `socketcall` (its call is checked),
+/// `fcntl` (its command is checked) and the calls that create files (the
+/// new file's mode is checked).
 const fn fast_of(
     allowed: Set,
     clone: u32,
     clone3: u32,
     prctl: u32,
     socketcall: Option<(u32, &[u32])>,
+    fcntl: &[u32],
+    creates: &[(u32, Option<usize>, usize)],
 ) -> Set {
     let socketcall = match socketcall {
         Some((nr, _)) => nr,
         None => u32::MAX,
     };
-    allowed.without(&[clone, clone3, prctl, socketcall])
+    let mut set = allowed
+        .without(&[clone, clone3, prctl, socketcall])
+        .without(fcntl);
+    let mut i = 0;
+    while i < creates.len() {
+        set = set.without(&[creates[i].0]);
+        i += 1;
+    }
+    set
 }
 
 impl AbiTables {
@@ -156,14 +172,17 @@ macro_rules! abi_tables {
             clone3: $m::CLONE3,
             prctl: $m::PRCTL,
             socketcall: $m::SOCKETCALL,
+            fcntl: $m::FCNTL,
+            creates: $m::CREATES,
             fast: {
                 let mode1 = set_of($m::MODE1);
                 let mode2 = mode1.union(set_of($m::MODE2));
                 let (c, c3, p, s) = ($m::CLONE, $m::CLONE3, $m::PRCTL, $m::SOCKETCALL);
+                let (f, cr) = ($m::FCNTL, $m::CREATES);
                 [
                     Set::new(&[]),
-                    fast_of(mode1, c, c3, p, s),
-                    fast_of(mode2, c, c3, p, s),
+                    fast_of(mode1, c, c3, p, s, f, cr),
+                    fast_of(mode2, c, c3, p, s, f, cr),
                     Set::new(&[]),
                 ]
             },
@@ -189,6 +208,17 @@ pub(crate) fn tables(abi: Abi) -> Option<&'static AbiTables> {
         Abi::X32 => None,
         Abi::Arm64 => Some(&ARM64),
         Abi::Arm => Some(&ARM),
+    }
+}
+
+/// The kernel's name of x32 syscall `nr` (without the x32 bit): the x32-only
+/// rows from 512 on, the shared x86_64 rows below; `"?"` for a number x32
+/// does not have.
+pub(crate) fn x32_name(nr: i64) -> &'static str {
+    match x86_64::X32_NAMES.binary_search_by(|s| i64::from(s.nr).cmp(&nr)) {
+        Ok(i) => x86_64::X32_NAMES[i].name,
+        Err(_) if nr < 512 => X86_64.name(nr),
+        Err(_) => "?",
     }
 }
 

@@ -23,6 +23,14 @@ pub(super) const PRCTL: u32 = 167;
 /// No `socketcall` multiplexer on this ABI.
 pub(super) const SOCKETCALL: Option<(u32, &[u32])> = None;
 
+/// `fcntl` (and `fcntl64`): argument 1, the command, is checked against an
+/// allowlist.
+pub(super) const FCNTL: &[u32] = &[25];
+
+/// The calls that can create a file: (number, index of the flags argument
+/// (`None`: it always creates, `creat`), index of the mode argument).
+pub(super) const CREATES: &[(u32, Option<usize>, usize)] = &[(56, Some(2), 3)];
+
 /// Mode 1: exactly the kernel's strict-mode list for this ABI
 /// (`mode1_syscalls` in `kernel/seccomp.c`).
 pub(super) const MODE1: &[Sys] = &[

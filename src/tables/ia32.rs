@@ -49,6 +49,15 @@ pub(super) const SOCKETCALL: Option<(u32, &[u32])> = Some((
     ],
 ));
 
+/// `fcntl` (and `fcntl64`): argument 1, the command, is checked against an
+/// allowlist.
+pub(super) const FCNTL: &[u32] = &[55, 221];
+
+/// The calls that can create a file: (number, index of the flags argument
+/// (`None`: it always creates, `creat`), index of the mode argument).
+pub(super) const CREATES: &[(u32, Option<usize>, usize)] =
+    &[(5, Some(1), 2), (8, None, 1), (295, Some(2), 3)];
+
 /// Mode 1: exactly the kernel's strict-mode list for this ABI
 /// (`mode1_syscalls` in `kernel/seccomp.c`).
 pub(super) const MODE1: &[Sys] = &[
@@ -64,17 +73,30 @@ pub(super) const MODE2: &[Sys] = &[
     Sys::new(2, "fork"),
     Sys::new(5, "open"),
     Sys::new(6, "close"),
+    Sys::new(8, "creat"),
     Sys::new(19, "lseek"),
     Sys::new(20, "getpid"),
+    Sys::new(24, "getuid"),
+    Sys::new(41, "dup"),
+    Sys::new(42, "pipe"),
     Sys::new(45, "brk"),
+    Sys::new(47, "getgid"),
+    Sys::new(49, "geteuid"),
+    Sys::new(50, "getegid"),
     Sys::new(55, "fcntl"),
+    Sys::new(63, "dup2"),
     Sys::new(64, "getppid"),
     Sys::new(78, "gettimeofday"),
     Sys::new(91, "munmap"),
+    Sys::new(92, "truncate"),
+    Sys::new(93, "ftruncate"),
     Sys::new(102, "socketcall"),
+    Sys::new(106, "stat"),
+    Sys::new(107, "lstat"),
     Sys::new(108, "fstat"),
     Sys::new(114, "wait4"),
     Sys::new(120, "clone"),
+    Sys::new(122, "uname"),
     Sys::new(125, "mprotect"),
     Sys::new(140, "_llseek"),
     Sys::new(141, "getdents"),
@@ -87,11 +109,20 @@ pub(super) const MODE2: &[Sys] = &[
     Sys::new(174, "rt_sigaction"),
     Sys::new(175, "rt_sigprocmask"),
     Sys::new(180, "pread64"),
+    Sys::new(181, "pwrite64"),
     Sys::new(186, "sigaltstack"),
     Sys::new(187, "sendfile"),
     Sys::new(190, "vfork"),
     Sys::new(192, "mmap2"),
+    Sys::new(193, "truncate64"),
+    Sys::new(194, "ftruncate64"),
+    Sys::new(195, "stat64"),
+    Sys::new(196, "lstat64"),
     Sys::new(197, "fstat64"),
+    Sys::new(199, "getuid32"),
+    Sys::new(200, "getgid32"),
+    Sys::new(201, "geteuid32"),
+    Sys::new(202, "getegid32"),
     Sys::new(219, "madvise"),
     Sys::new(220, "getdents64"),
     Sys::new(221, "fcntl64"),
@@ -110,8 +141,11 @@ pub(super) const MODE2: &[Sys] = &[
     Sys::new(311, "set_robust_list"),
     Sys::new(319, "epoll_pwait"),
     Sys::new(329, "epoll_create1"),
+    Sys::new(330, "dup3"),
+    Sys::new(331, "pipe2"),
     Sys::new(355, "getrandom"),
     Sys::new(359, "socket"),
+    Sys::new(360, "socketpair"),
     Sys::new(361, "bind"),
     Sys::new(362, "connect"),
     Sys::new(363, "listen"),

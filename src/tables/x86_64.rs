@@ -23,6 +23,15 @@ pub(super) const PRCTL: u32 = 157;
 /// No `socketcall` multiplexer on this ABI.
 pub(super) const SOCKETCALL: Option<(u32, &[u32])> = None;
 
+/// `fcntl` (and `fcntl64`): argument 1, the command, is checked against an
+/// allowlist.
+pub(super) const FCNTL: &[u32] = &[72];
+
+/// The calls that can create a file: (number, index of the flags argument
+/// (`None`: it always creates, `creat`), index of the mode argument).
+pub(super) const CREATES: &[(u32, Option<usize>, usize)] =
+    &[(2, Some(1), 2), (85, None, 1), (257, Some(2), 3)];
+
 /// Mode 1: exactly the kernel's strict-mode list for this ABI
 /// (`mode1_syscalls` in `kernel/seccomp.c`).
 pub(super) const MODE1: &[Sys] = &[
@@ -38,7 +47,9 @@ pub(super) const MODE1: &[Sys] = &[
 pub(super) const MODE2: &[Sys] = &[
     Sys::new(2, "open"),
     Sys::new(3, "close"),
+    Sys::new(4, "stat"),
     Sys::new(5, "fstat"),
+    Sys::new(6, "lstat"),
     Sys::new(7, "poll"),
     Sys::new(8, "lseek"),
     Sys::new(9, "mmap"),
@@ -48,10 +59,14 @@ pub(super) const MODE2: &[Sys] = &[
     Sys::new(13, "rt_sigaction"),
     Sys::new(14, "rt_sigprocmask"),
     Sys::new(17, "pread64"),
+    Sys::new(18, "pwrite64"),
     Sys::new(19, "readv"),
     Sys::new(20, "writev"),
+    Sys::new(22, "pipe"),
     Sys::new(24, "sched_yield"),
     Sys::new(28, "madvise"),
+    Sys::new(32, "dup"),
+    Sys::new(33, "dup2"),
     Sys::new(35, "nanosleep"),
     Sys::new(39, "getpid"),
     Sys::new(40, "sendfile"),
@@ -67,15 +82,24 @@ pub(super) const MODE2: &[Sys] = &[
     Sys::new(50, "listen"),
     Sys::new(51, "getsockname"),
     Sys::new(52, "getpeername"),
+    Sys::new(53, "socketpair"),
     Sys::new(54, "setsockopt"),
     Sys::new(55, "getsockopt"),
     Sys::new(56, "clone"),
     Sys::new(57, "fork"),
     Sys::new(58, "vfork"),
     Sys::new(61, "wait4"),
+    Sys::new(63, "uname"),
     Sys::new(72, "fcntl"),
+    Sys::new(76, "truncate"),
+    Sys::new(77, "ftruncate"),
     Sys::new(78, "getdents"),
+    Sys::new(85, "creat"),
     Sys::new(96, "gettimeofday"),
+    Sys::new(102, "getuid"),
+    Sys::new(104, "getgid"),
+    Sys::new(107, "geteuid"),
+    Sys::new(108, "getegid"),
     Sys::new(110, "getppid"),
     Sys::new(131, "sigaltstack"),
     Sys::new(186, "gettid"),
@@ -95,6 +119,8 @@ pub(super) const MODE2: &[Sys] = &[
     Sys::new(281, "epoll_pwait"),
     Sys::new(288, "accept4"),
     Sys::new(291, "epoll_create1"),
+    Sys::new(292, "dup3"),
+    Sys::new(293, "pipe2"),
     Sys::new(318, "getrandom"),
     Sys::new(332, "statx"),
     Sys::new(334, "rseq"),
@@ -536,4 +562,45 @@ pub(super) const NAMES: &[Sys] = &[
     Sys::new(469, "file_setattr"),
     Sys::new(470, "listns"),
     Sys::new(471, "rseq_slice_yield"),
+];
+
+/// The x32-only rows of `syscall_64.tbl` (`x32` entries, 512 and up), for
+/// names in log lines; every other x32 number shares its x86_64 row.
+pub(super) const X32_NAMES: &[Sys] = &[
+    Sys::new(512, "rt_sigaction"),
+    Sys::new(513, "rt_sigreturn"),
+    Sys::new(514, "ioctl"),
+    Sys::new(515, "readv"),
+    Sys::new(516, "writev"),
+    Sys::new(517, "recvfrom"),
+    Sys::new(518, "sendmsg"),
+    Sys::new(519, "recvmsg"),
+    Sys::new(520, "execve"),
+    Sys::new(521, "ptrace"),
+    Sys::new(522, "rt_sigpending"),
+    Sys::new(523, "rt_sigtimedwait"),
+    Sys::new(524, "rt_sigqueueinfo"),
+    Sys::new(525, "sigaltstack"),
+    Sys::new(526, "timer_create"),
+    Sys::new(527, "mq_notify"),
+    Sys::new(528, "kexec_load"),
+    Sys::new(529, "waitid"),
+    Sys::new(530, "set_robust_list"),
+    Sys::new(531, "get_robust_list"),
+    Sys::new(532, "vmsplice"),
+    Sys::new(533, "move_pages"),
+    Sys::new(534, "preadv"),
+    Sys::new(535, "pwritev"),
+    Sys::new(536, "rt_tgsigqueueinfo"),
+    Sys::new(537, "recvmmsg"),
+    Sys::new(538, "sendmmsg"),
+    Sys::new(539, "process_vm_readv"),
+    Sys::new(540, "process_vm_writev"),
+    Sys::new(541, "setsockopt"),
+    Sys::new(542, "getsockopt"),
+    Sys::new(543, "io_setup"),
+    Sys::new(544, "io_submit"),
+    Sys::new(545, "execveat"),
+    Sys::new(546, "preadv2"),
+    Sys::new(547, "pwritev2"),
 ];

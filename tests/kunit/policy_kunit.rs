@@ -407,9 +407,9 @@ mod tests {
 
     #[test]
     fn socketcall_denies_other_calls() {
-        // 0 and > 20 are no calls; socketpair, recvmmsg and sendmmsg are not
-        // in the ia32 mode-2 table.
-        for call in [0u64, 8, 19, 20, 21, 0xffff_ffff, 1 << 32 | 1, u64::MAX] {
+        // 0 and > 20 are no calls; recvmmsg and sendmmsg are not in the
+        // ia32 mode-2 table.
+        for call in [0u64, 19, 20, 21, 0xffff_ffff, u64::MAX] {
             assert_eq!(
                 verdict(2, Abi::Ia32, 102, &[call, 0, 0, 0, 0, 0]),
                 Verdict::Deny
@@ -421,6 +421,103 @@ mod tests {
                 Verdict::Deny
             );
         }
+    }
+
+    #[test]
+    fn compat_arguments_are_cut_to_32_bits() {
+        // The kernel's ia32 entry uses the low halves only: junk above them
+        // (int $0x80 from 64-bit code) changes nothing.
+        for call in [8u64, 1 << 32 | 1, 0xdead_beef_0000_0001] {
+            assert_eq!(
+                verdict(2, Abi::Ia32, 102, &[call, 0, 0, 0, 0, 0]),
+                Verdict::Allow
+            );
+        }
+        let newns = u64::from(bindings::CLONE_NEWNS);
+        assert_eq!(
+            verdict(2, Abi::Ia32, 120, &[1 << 40, 0, 0, 0, 0, 0]),
+            Verdict::Allow
+        );
+        assert_eq!(
+            verdict(2, Abi::Ia32, 120, &[1 << 40 | newns, 0, 0, 0, 0, 0]),
+            Verdict::Deny
+        );
+        // Native x86_64 arguments are taken whole.
+        assert_eq!(
+            verdict(2, Abi::X86_64, 56, &[newns << 32, 0, 0, 0, 0, 0]),
+            Verdict::Allow
+        );
+    }
+
+    /// `fcntl` numbers of each ABI that has them in mode 2.
+    const FCNTLS: [(Abi, i64); 3] = [(Abi::X86_64, 72), (Abi::Ia32, 55), (Abi::Ia32, 221)];
+
+    #[test]
+    fn fcntl_allows_only_listed_commands() {
+        for (abi, nr) in FCNTLS {
+            let v = |cmd: u64, arg: u64| verdict(2, abi, nr, &[3, cmd, arg, 0, 0, 0]);
+            // F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETLK(W), F_DUPFD_CLOEXEC.
+            for cmd in [0u64, 1, 2, 3, 6, 7, 1030] {
+                assert_eq!(v(cmd, 0), Verdict::Allow);
+            }
+            // F_SETFL with O_NONBLOCK, not with O_ASYNC.
+            assert_eq!(v(4, 0o4000), Verdict::Allow);
+            assert_eq!(v(4, 0o20000), Verdict::Deny);
+            assert_eq!(v(4, 0o24000), Verdict::Deny);
+            // F_SETOWN, F_SETSIG, F_SETOWN_EX, F_SETLEASE, F_NOTIFY,
+            // F_CANCELLK, unknown commands.
+            for cmd in [8u64, 10, 15, 1024, 1026, 1029, 18, 4096, 0xffff_ffff] {
+                assert_eq!(v(cmd, 0), Verdict::Deny);
+            }
+            // The command is an unsigned int: upper bits are ignored.
+            assert_eq!(v(1 << 32 | 8, 0), Verdict::Deny);
+            assert_eq!(v(1 << 32 | 1, 0), Verdict::Allow);
+            // Mode 1 has no fcntl at all.
+            assert_eq!(verdict(1, abi, nr, &[3, 1, 0, 0, 0, 0]), Verdict::Deny);
+        }
+    }
+
+    const O_CREAT: u64 = 0o100;
+    const O_TMPFILE: u64 = 0o20_200_000;
+
+    #[test]
+    fn created_files_get_no_execute_or_setid_bits() {
+        // (ABI, open, openat, creat)
+        for (abi, open, openat, creat) in [(Abi::X86_64, 2, 257, 85), (Abi::Ia32, 5, 295, 8)] {
+            let o = |flags: u64, mode: u64| verdict(2, abi, open, &[0, flags, mode, 0, 0, 0]);
+            let at = |flags: u64, mode: u64| verdict(2, abi, openat, &[0, 0, flags, mode, 0, 0]);
+            let c = |mode: u64| verdict(2, abi, creat, &[0, mode, 0, 0, 0, 0]);
+            for mode in [0o600u64, 0o644, 0o666, 0o000] {
+                assert_eq!(o(O_CREAT | 1, mode), Verdict::Allow);
+                assert_eq!(at(O_CREAT | 1, mode), Verdict::Allow);
+                assert_eq!(c(mode), Verdict::Allow);
+            }
+            for mode in [
+                0o755u64,
+                0o700,
+                0o644 | 0o100,
+                0o4644,
+                0o2644,
+                0o1644,
+                0o7777,
+            ] {
+                assert_eq!(o(O_CREAT | 1, mode), Verdict::Deny);
+                assert_eq!(at(O_CREAT, mode), Verdict::Deny);
+                assert_eq!(at(O_TMPFILE | 2, mode), Verdict::Deny);
+                assert_eq!(c(mode), Verdict::Deny);
+                // Without O_CREAT or O_TMPFILE the mode is ignored.
+                assert_eq!(o(0, mode), Verdict::Allow);
+                assert_eq!(at(1 | 0o1000, mode), Verdict::Allow);
+            }
+            // umode_t is 16 bits: bits above do not reach the file.
+            assert_eq!(o(O_CREAT, 1 << 16 | 0o644), Verdict::Allow);
+            assert_eq!(o(O_CREAT, 1 << 16 | 0o755), Verdict::Deny);
+        }
+        // Compat flags: junk above 32 bits does not hide O_CREAT.
+        assert_eq!(
+            verdict(2, Abi::Ia32, 5, &[0, 1 << 32 | O_CREAT, 0o755, 0, 0, 0]),
+            Verdict::Deny
+        );
     }
 
     #[test]

@@ -66,6 +66,10 @@ pub mod tables {
         pub special: (u32, u32, u32),
         /// `SOCKETCALL`.
         pub socketcall: Option<(u32, &'static [u32])>,
+        /// `FCNTL`.
+        pub fcntl: &'static [u32],
+        /// `CREATES`.
+        pub creates: &'static [(u32, Option<usize>, usize)],
     }
 
     macro_rules! abi {
@@ -81,9 +85,14 @@ pub mod tables {
                 names: $m::NAMES,
                 special: ($m::CLONE, $m::CLONE3, $m::PRCTL),
                 socketcall: $m::SOCKETCALL,
+                fcntl: $m::FCNTL,
+                creates: $m::CREATES,
             }
         };
     }
+
+    /// The x32-only syscall names (x32 numbers 512 and up).
+    pub const X32_NAMES: &[Sys] = x86_64::X32_NAMES;
 
     /// Every ABI.
     pub const ALL: [Abi; 4] = [
@@ -241,6 +250,49 @@ mod tests {
                 abi.name
             );
         }
+    }
+
+    #[test]
+    fn argument_checked_syscalls_are_the_named_ones() {
+        for abi in &tables::ALL {
+            let (map, _) = kernel_map(abi);
+            let mut want: Vec<u32> = ["fcntl", "fcntl64"]
+                .iter()
+                .filter_map(|n| map.get(*n).copied())
+                .collect();
+            want.sort_unstable();
+            want.dedup();
+            let mut got = abi.fcntl.to_vec();
+            got.sort_unstable();
+            assert_eq!(got, want, "{}: FCNTL", abi.name);
+            // open(path, flags, mode), creat(path, mode),
+            // openat(dfd, path, flags, mode).
+            let mut want: Vec<(u32, Option<usize>, usize)> = [
+                ("open", Some(1), 2),
+                ("creat", None, 1),
+                ("openat", Some(2), 3),
+            ]
+            .iter()
+            .filter_map(|&(n, f, m)| map.get(n).map(|&nr| (nr, f, m)))
+            .collect();
+            want.sort_unstable();
+            let mut got = abi.creates.to_vec();
+            got.sort_unstable();
+            assert_eq!(got, want, "{}: CREATES", abi.name);
+        }
+    }
+
+    #[test]
+    fn x32_names_are_the_kernels_x32_rows() {
+        let ksrc = kernel_source().unwrap();
+        let text =
+            std::fs::read_to_string(ksrc.join("arch/x86/entry/syscalls/syscall_64.tbl")).unwrap();
+        let (map, _) = parse_tbl(&text, &["x32"]).unwrap();
+        assert_eq!(tables::X32_NAMES.len(), map.len());
+        for row in tables::X32_NAMES {
+            assert_eq!(map.get(row.name), Some(&row.nr), "x32 {}", row.name);
+        }
+        assert!(tables::X32_NAMES.windows(2).all(|w| w[0].nr < w[1].nr));
     }
 
     #[test]

@@ -114,12 +114,11 @@ fn complain_mode_logs_once_and_allows() -> Result<(), String> {
         if set_mode(2, SECCOMP_MODE_FLAG_LOG).is_err() {
             return 10;
         }
-        // uname is not in mode 2: logged and allowed, twice, logged once.
+        // getpgrp is not in mode 2: logged and allowed, twice, logged once.
         for _ in 0..2 {
-            // SAFETY: `utsname` is plain data written by the kernel.
-            let mut uts: libc::utsname = unsafe { std::mem::zeroed() };
-            // SAFETY: `uts` is a valid out-pointer.
-            if unsafe { libc::uname(&mut uts) } != 0 {
+            // SAFETY: getpgrp has no arguments (the guest's init has
+            // process group 0, so only -1 is a failure).
+            if unsafe { libc::getpgrp() } < 0 {
                 return 11;
             }
         }
@@ -130,12 +129,12 @@ fn complain_mode_logs_once_and_allows() -> Result<(), String> {
     })?;
     outcome.expect_exit(0)?;
     let lines = log_lines(pid, "seccomp_mode: logged")?;
-    let uname: Vec<_> = lines
+    let getpgrp: Vec<_> = lines
         .iter()
-        .filter(|l| l.contains("syscall=63 (uname)"))
+        .filter(|l| l.contains("syscall=111 (getpgrp)"))
         .collect();
-    if uname.len() != 1 || !uname[0].contains("mode=2 abi=x86_64") {
-        return Err(format!("expected one uname line, log has: {lines:?}"));
+    if getpgrp.len() != 1 || !getpgrp[0].contains("mode=2 abi=x86_64") {
+        return Err(format!("expected one getpgrp line, log has: {lines:?}"));
     }
     Ok(())
 }
@@ -174,13 +173,13 @@ fn comm_cannot_forge_log_lines() -> Result<(), String> {
         if set_mode(2, 0).is_err() {
             return 10;
         }
-        // SAFETY: getuid has no arguments; it is not in mode 2.
-        unsafe { libc::getuid() };
+        // SAFETY: getpgrp has no arguments; it is not in mode 2.
+        unsafe { libc::getpgrp() };
         20
     })?;
     outcome.expect_signal(Signal::SIGKILL)?;
     let want = format!(
-        "seccomp_mode: killed pid={pid} comm=x?killed?pid=1 mode=2 abi=x86_64 syscall=102 (getuid)"
+        "seccomp_mode: killed pid={pid} comm=x?killed?pid=1 mode=2 abi=x86_64 syscall=111 (getpgrp)"
     );
     let log = kernel_log().map_err(|e| e.to_string())?;
     if log.lines().any(|l| l.ends_with(&want)) {

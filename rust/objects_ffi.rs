@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The FFI of the object checks: the kprobes of `rust/sm_objects.c` call the
+//! `sm_rs_*` functions here, which hand safe views of their arguments to
+//! [`crate::hooks`]; and the safe wrappers of the C functions the module
+//! calls for them (kprobe registration, io_uring ownership, the task_work
+//! that runs after a process entered a mode).
+
+use kernel::bindings;
+use kernel::ffi::{c_int, c_long, c_uint, c_void};
+use kernel::prelude::*;
+
+use crate::ffi::{SyscallRegs, Task};
+use crate::objects::OpenFacts;
+
+unsafe extern "C" {
+    fn sm_kprobes_register() -> c_int;
+    fn sm_kprobes_unregister();
+    fn sm_current_has_io_uring() -> bool;
+    fn sm_uring_seen_current() -> bool;
+    fn sm_uring_seen_after_publish() -> bool;
+    fn sm_uring_forget(tgid: c_int);
+    fn sm_post_enter_alloc() -> *mut c_void;
+    fn sm_post_enter_free(p: *mut c_void);
+    fn sm_post_enter_queue(p: *mut c_void);
+}
+
+/// `struct sm_open_facts` of `rust/sm_shim.h`.
+#[repr(C)]
+pub(crate) struct SmOpenFacts {
+    magic: u32,
+    mode: u32,
+    major: u32,
+    minor: u32,
+    write: bool,
+    proc_top: bool,
+    name_len: u32,
+    name: [u8; 24],
+}
+
+/// The registered kprobes; dropping it unregisters them and waits until no
+/// handler runs any more.
+pub(crate) struct ObjectProbes(());
+
+impl ObjectProbes {
+    /// Registers the kprobes of the object checks (all or none).
+    pub(crate) fn new() -> Result<Self> {
+        // SAFETY: registers the static kprobes of `rust/sm_objects.c`, whose
+        // handlers call only the functions below.
+        let ret = unsafe { sm_kprobes_register() };
+        if ret != 0 {
+            return Err(Error::from_errno(ret));
+        }
+        Ok(ObjectProbes(()))
+    }
+}
+
+impl Drop for ObjectProbes {
+    fn drop(&mut self) {
+        // SAFETY: registered in `new`; `unregister_kprobes` waits for
+        // running handlers.
+        unsafe { sm_kprobes_unregister() };
+    }
+}
+
+/// Whether the current process owns io_uring state: a thread that used a
+/// ring, an io_uring worker or SQPOLL thread, or a ring descriptor.
+pub(crate) fn current_has_io_uring() -> bool {
+    // SAFETY: walks the current process's threads under RCU and its file
+    // table under the table's lock.
+    unsafe { sm_current_has_io_uring() }
+}
+
+/// Whether a thread of the current process has begun an `io_uring_setup`
+/// (since the process started). With `after_publish`, after a full barrier
+/// that pairs with the `security_uring_allowed` probe: called once the
+/// mode word is published, it sees every setup that did not see the word.
+pub(crate) fn uring_seen(after_publish: bool) -> bool {
+    // SAFETY: reads one bit of a static bitmap.
+    unsafe {
+        if after_publish {
+            sm_uring_seen_after_publish()
+        } else {
+            sm_uring_seen_current()
+        }
+    }
+}
+
+/// Forgets the io_uring bit of process `tgid`, which has exited.
+pub(crate) fn uring_forget(tgid: i32) {
+    // SAFETY: clears one bit of a static bitmap.
+    unsafe { sm_uring_forget(tgid) };
+}
+
+/// The work that runs when a `PR_SECCOMP_MODE_SET` that confined the
+/// process returns to user mode (`sm_post_enter_fn` in
+/// `rust/sm_objects.c`: it adopts the children of forks that raced the
+/// prctl), allocated before anything changes.
+pub(crate) struct PostEnter(*mut c_void);
+
+impl PostEnter {
+    /// Allocates it; `ENOMEM` changes nothing.
+    pub(crate) fn new() -> Result<Self> {
+        // SAFETY: a plain allocation.
+        let p = unsafe { sm_post_enter_alloc() };
+        if p.is_null() {
+            return Err(ENOMEM);
+        }
+        Ok(PostEnter(p))
+    }
+
+    /// Queues it on the current task.
+    pub(crate) fn queue(self) {
+        let p = self.0;
+        core::mem::forget(self);
+        // SAFETY: `p` came from `sm_post_enter_alloc` and is queued (and
+        // later freed) exactly once.
+        unsafe { sm_post_enter_queue(p) };
+    }
+}
+
+impl Drop for PostEnter {
+    fn drop(&mut self) {
+        // SAFETY: not queued (`queue` forgets `self`), so still ours.
+        unsafe { sm_post_enter_free(self.0) };
+    }
+}
+
+/// The decision of the `security_file_open` kprobe for a confined caller
+/// with mode word `word`: whether to refuse the open (`-EACCES`).
+///
+/// # Safety
+///
+/// Called only by `sm_kp_file_open` with a valid `facts`.
+#[no_mangle]
+unsafe extern "C" fn sm_rs_file_open(facts: *const SmOpenFacts, word: u8) -> bool {
+    // SAFETY: see the function's safety section.
+    let Some(f) = (unsafe { facts.as_ref() }) else {
+        return false;
+    };
+    let len = usize::try_from(f.name_len).unwrap_or(0).min(f.name.len());
+    let facts = OpenFacts {
+        magic: f.magic,
+        mode: f.mode,
+        major: f.major,
+        minor: f.minor,
+        write: f.write,
+        proc_top_name: f.proc_top.then(|| &f.name[..len]),
+    };
+    crate::hooks::file_open(&facts, word)
+}
+
+/// The decision of the `security_socket_create` kprobe for a confined
+/// caller: whether to refuse the socket (`-EAFNOSUPPORT`).
+///
+/// # Safety
+///
+/// Called only by `sm_kp_socket_create`, in the caller's context.
+#[no_mangle]
+unsafe extern "C" fn sm_rs_socket_create(family: c_int, word: u8) -> bool {
+    crate::hooks::socket_create(family, word)
+}
+
+/// The decision of the `security_ptrace_access_check` kprobe for a confined
+/// caller reaching process `target_tgid`: whether to refuse (`-EACCES`).
+///
+/// # Safety
+///
+/// Called only by `sm_kp_ptrace_access`, in the caller's context.
+#[no_mangle]
+unsafe extern "C" fn sm_rs_ptrace_access(target_tgid: c_int, mode: c_uint, word: u8) -> bool {
+    crate::hooks::ptrace_access(target_tgid, mode, word)
+}
+
+/// The decision of the `__secure_computing` kprobe for a confined caller:
+/// whether to skip the syscall (it was refused and the process killed).
+///
+/// # Safety
+///
+/// Called only by `sm_kp_secure_computing`, in the context of the task
+/// entering syscall `nr`, with its user registers.
+#[no_mangle]
+unsafe extern "C" fn sm_rs_seccomp_entry(
+    regs: *mut bindings::pt_regs,
+    nr: c_long,
+    word: u8,
+    ia32: bool,
+) -> bool {
+    // SAFETY: see the function's safety section.
+    let mut regs = unsafe { SyscallRegs::from_raw(regs) };
+    crate::hooks::seccomp_entry(&mut regs, nr as i64, word, ia32)
+}
+
+/// A child created by a fork that raced the `PR_SECCOMP_MODE_SET` of the
+/// current process and is not confined ([`crate::hooks::adopt_child`]).
+///
+/// # Safety
+///
+/// Called only by `sm_adopt_racing_children`, in the context of the task
+/// that entered a mode, under RCU, with a live `child`.
+#[no_mangle]
+unsafe extern "C" fn sm_rs_adopt_child(child: *mut c_void) {
+    // SAFETY: see the function's safety section; the task lives for the call.
+    let child = unsafe { Task::from_raw(child) };
+    crate::ffi::with_current(|parent| crate::hooks::adopt_child(parent, &child));
+}

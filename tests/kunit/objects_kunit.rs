@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit suite for the static object rules (`src/objects.rs`): devices,
+//! kernel-control file systems, procfs files, socket families.
+
+use kernel::prelude::*;
+
+#[kunit_tests(seccomp_mode_objects)]
+mod tests {
+    use crate::objects::{
+        open_verdict, socket_allowed, OpenFacts, OpenRefusal, CONTROL_FS, S_IFBLK, S_IFCHR,
+    };
+
+    const S_IFREG: u32 = 0o100000;
+    const S_IFDIR: u32 = 0o040000;
+    const TMPFS: u32 = 0x0102_1994;
+    const PROC: u32 = 0x9fa0;
+    const SYSFS: u32 = 0x6265_6572;
+    const DEBUGFS: u32 = 0x6462_6720;
+
+    fn file(magic: u32, mode: u32, write: bool) -> OpenFacts<'static> {
+        OpenFacts {
+            magic,
+            mode,
+            major: 0,
+            minor: 0,
+            write,
+            proc_top_name: None,
+        }
+    }
+
+    fn dev(mode: u32, major: u32, minor: u32, write: bool) -> OpenFacts<'static> {
+        OpenFacts {
+            magic: TMPFS,
+            mode: mode | 0o666,
+            major,
+            minor,
+            write,
+            proc_top_name: None,
+        }
+    }
+
+    #[test]
+    fn only_five_character_devices() {
+        for (ma, mi) in [(1, 3), (1, 5), (1, 7), (1, 8), (1, 9)] {
+            assert_eq!(open_verdict(&dev(S_IFCHR, ma, mi, true)), None);
+        }
+        // kmsg, mem, port, tty, ttyS0, ptmx, a made-up device.
+        for (ma, mi) in [(1, 11), (1, 1), (1, 4), (5, 0), (4, 64), (5, 2), (250, 3)] {
+            assert_eq!(
+                open_verdict(&dev(S_IFCHR, ma, mi, false)),
+                Some(OpenRefusal::CharDev(ma, mi))
+            );
+        }
+    }
+
+    #[test]
+    fn no_block_device() {
+        // Whatever its number: 1:3 is null as a character device only.
+        for (ma, mi) in [(1, 0), (1, 3), (8, 0), (7, 0)] {
+            assert_eq!(
+                open_verdict(&dev(S_IFBLK, ma, mi, false)),
+                Some(OpenRefusal::BlockDev(ma, mi))
+            );
+        }
+    }
+
+    #[test]
+    fn control_file_systems() {
+        // Writing is refused on every one of them.
+        for (magic, _, _) in CONTROL_FS {
+            assert!(open_verdict(&file(magic, S_IFREG | 0o644, true)).is_some());
+        }
+        assert_eq!(open_verdict(&file(PROC, S_IFREG, false)), None);
+        assert_eq!(open_verdict(&file(SYSFS, S_IFREG, false)), None);
+        assert_eq!(
+            open_verdict(&file(PROC, S_IFREG, true)),
+            Some(OpenRefusal::FsWrite("procfs"))
+        );
+        assert_eq!(
+            open_verdict(&file(SYSFS, S_IFREG, true)),
+            Some(OpenRefusal::FsWrite("sysfs"))
+        );
+        assert_eq!(
+            open_verdict(&file(DEBUGFS, S_IFDIR, false)),
+            Some(OpenRefusal::Fs("debugfs"))
+        );
+        // Ordinary file systems are the daemon's business (and its uid's).
+        assert_eq!(open_verdict(&file(TMPFS, S_IFREG, true)), None);
+        assert_eq!(open_verdict(&file(0xef53, S_IFREG, true)), None);
+    }
+
+    #[test]
+    fn procfs_kernel_files() {
+        let top = |name: &'static [u8]| OpenFacts {
+            proc_top_name: Some(name),
+            ..file(PROC, S_IFREG | 0o400, false)
+        };
+        for name in ["kcore", "kmsg", "kpagecount", "kpageflags", "kpagecgroup"] {
+            assert_eq!(
+                open_verdict(&top(name.as_bytes())),
+                Some(OpenRefusal::ProcFile(name))
+            );
+        }
+        for name in [&b"meminfo"[..], b"cpuinfo", b"kcor", b"kmsg2", b"", b"stat"] {
+            assert_eq!(open_verdict(&top(name)), None);
+        }
+        // Only right under the root: a process's own "kmsg"-named file is
+        // not the kernel's.
+        assert_eq!(open_verdict(&file(PROC, S_IFREG, false)), None);
+    }
+
+    #[test]
+    fn socket_families() {
+        for family in [1, 2, 10] {
+            assert!(socket_allowed(family));
+        }
+        // AF_UNSPEC, AF_NETLINK, AF_PACKET, AF_KEY, AF_ALG, AF_VSOCK,
+        // unknown and negative families.
+        for family in [0, 16, 17, 15, 38, 40, 46, 1000, -1] {
+            assert!(!socket_allowed(family));
+        }
+    }
+}
