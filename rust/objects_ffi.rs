@@ -34,6 +34,7 @@ pub(crate) struct SmOpenFacts {
     minor: u32,
     write: bool,
     proc_top: bool,
+    proc_other: bool,
     name_len: u32,
     name: [u8; 24],
 }
@@ -146,6 +147,7 @@ unsafe extern "C" fn sm_rs_file_open(facts: *const SmOpenFacts, word: u8) -> boo
         minor: f.minor,
         write: f.write,
         proc_top_name: f.proc_top.then(|| &f.name[..len]),
+        proc_other_process: f.proc_other,
     };
     crate::hooks::file_open(&facts, word)
 }

@@ -25,7 +25,11 @@
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
 #include <linux/kprobes.h>
+#include <linux/kstrtox.h>
 #include <linux/magic.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/proc_fs.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
 #include <linux/rcupdate_trace.h>
@@ -74,6 +78,56 @@ static int sm_override(struct pt_regs *regs, int (*stub)(void))
 
 /* --- security_file_open(struct file *) --------------------------------- */
 
+/*
+ * Whether procfs entry @top (right under the root, e.g. "1234") is a
+ * process directory of another process than the current one, as seen in
+ * the pid namespace of procfs instance @sb. Its threads' top-level "<tid>"
+ * directories count as its own.
+ */
+static bool sm_proc_other_process(struct dentry *top, struct super_block *sb)
+{
+	char num[12];
+	unsigned int nr;
+	struct task_struct *task;
+	bool other;
+
+	if (!top->d_name.len || top->d_name.len >= sizeof(num))
+		return false;
+	memcpy(num, top->d_name.name, top->d_name.len);
+	num[top->d_name.len] = '\0';
+	if (kstrtouint(num, 10, &nr))
+		return false;
+	rcu_read_lock();
+	task = pid_task(find_pid_ns(nr, proc_pid_ns(sb)), PIDTYPE_PID);
+	/* A process that is gone: its entries are dead; refuse all the same. */
+	other = !task || !same_thread_group(task, current);
+	rcu_read_unlock();
+	return other;
+}
+
+/*
+ * What the open check needs of a procfs file: the entry right under the
+ * root that it lives in (itself, for "kcore" and friends; "<pid>" for the
+ * files of a process; the "self" link resolves to the latter) and whether
+ * that is another process's directory. procfs never renames its entries
+ * and the open file pins the dentry and its parents, so the walk is stable.
+ */
+static void sm_proc_facts(struct sm_open_facts *f, struct dentry *dentry, struct super_block *sb)
+{
+	struct dentry *top = dentry;
+
+	if (dentry == sb->s_root)
+		return;
+	while (top->d_parent != sb->s_root)
+		top = top->d_parent;
+	if (top == dentry) {
+		f->name_len = min_t(u32, dentry->d_name.len, sizeof(f->name));
+		memcpy(f->name, dentry->d_name.name, f->name_len);
+		f->proc_top = true;
+	}
+	f->proc_other = sm_proc_other_process(top, sb);
+}
+
 static int sm_kp_file_open(struct kprobe *kp, struct pt_regs *regs)
 {
 	u8 word = sm_current_state_inline();
@@ -94,15 +148,8 @@ static int sm_kp_file_open(struct kprobe *kp, struct pt_regs *regs)
 		f.minor = MINOR(inode->i_rdev);
 	}
 	f.write = !!(file->f_mode & FMODE_WRITE);
-	/*
-	 * A file right under procfs's root: its name. procfs never renames
-	 * its entries, so the name is stable while the file holds the dentry.
-	 */
-	if (f.magic == PROC_SUPER_MAGIC && dentry->d_parent == inode->i_sb->s_root) {
-		f.name_len = min_t(u32, dentry->d_name.len, sizeof(f.name));
-		memcpy(f.name, dentry->d_name.name, f.name_len);
-		f.proc_top = true;
-	}
+	if (f.magic == PROC_SUPER_MAGIC)
+		sm_proc_facts(&f, dentry, inode->i_sb);
 	if (sm_rs_file_open(&f, word))
 		return sm_override(regs, sm_ret_eacces);
 	return 0;

@@ -80,6 +80,7 @@ struct sm_open_facts {
 	u32 minor;
 	bool write;
 	bool proc_top;
+	bool proc_other;
 	u32 name_len;
 	u8 name[24];
 };

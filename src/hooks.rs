@@ -390,6 +390,7 @@ impl fmt::Display for Object {
             Object::Open(OpenRefusal::FsWrite(fs)) => write!(f, "open={fs}:write"),
             Object::Open(OpenRefusal::Fs(fs)) => write!(f, "open={fs}"),
             Object::Open(OpenRefusal::ProcFile(name)) => write!(f, "open=procfs:{name}"),
+            Object::Open(OpenRefusal::ProcOtherProcess) => write!(f, "open=procfs:other-process"),
             Object::Ptrace(tgid) => write!(f, "ptrace={tgid}"),
             Object::Socket(family) => write!(f, "socket={family}"),
         }

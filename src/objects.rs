@@ -84,6 +84,9 @@ pub(crate) struct OpenFacts<'a> {
     pub(crate) write: bool,
     /// For a file directly under procfs's root: its name.
     pub(crate) proc_top_name: Option<&'a [u8]>,
+    /// A procfs file of another process (`/proc/<pid>/...` with a pid that
+    /// is not one of the caller's threads).
+    pub(crate) proc_other_process: bool,
 }
 
 /// Why an open is refused; printed as `open=<this>` in the log line.
@@ -99,6 +102,8 @@ pub(crate) enum OpenRefusal {
     Fs(&'static str),
     /// One of [`PROC_NO_READ`].
     ProcFile(&'static str),
+    /// A file of another process's `/proc/<pid>/` directory.
+    ProcOtherProcess,
 }
 
 /// The rule for opening the file described by `f` in a confined process:
@@ -118,6 +123,13 @@ pub(crate) fn open_verdict(f: &OpenFacts<'_>) -> Option<OpenRefusal> {
         FsRule::ReadOnly => {}
     }
     if f.magic == PROC_SUPER_MAGIC {
+        // Other processes are not the confined process's business: their
+        // `environ`, `auxv` and `pagemap` are even readable without a ptrace
+        // check by a caller with CAP_PERFMON (`may_access_mm()`), and
+        // `cmdline` shows their arguments.
+        if f.proc_other_process {
+            return Some(OpenRefusal::ProcOtherProcess);
+        }
         if let Some(top) = f.proc_top_name {
             if let Some(n) = PROC_NO_READ.iter().find(|n| n.as_bytes() == top) {
                 return Some(OpenRefusal::ProcFile(n));

@@ -26,6 +26,7 @@ mod tests {
             minor: 0,
             write,
             proc_top_name: None,
+            proc_other_process: false,
         }
     }
 
@@ -37,6 +38,7 @@ mod tests {
             minor,
             write,
             proc_top_name: None,
+            proc_other_process: false,
         }
     }
 
@@ -108,6 +110,31 @@ mod tests {
         // Only right under the root: a process's own "kmsg"-named file is
         // not the kernel's.
         assert_eq!(open_verdict(&file(PROC, S_IFREG, false)), None);
+    }
+
+    #[test]
+    fn other_processes_proc_files() {
+        let other = |write| OpenFacts {
+            proc_other_process: true,
+            ..file(PROC, S_IFREG | 0o444, write)
+        };
+        assert_eq!(
+            open_verdict(&other(false)),
+            Some(OpenRefusal::ProcOtherProcess)
+        );
+        // Writing is refused whoever the file belongs to.
+        assert_eq!(
+            open_verdict(&other(true)),
+            Some(OpenRefusal::FsWrite("procfs"))
+        );
+        // The flag means nothing outside procfs.
+        assert_eq!(
+            open_verdict(&OpenFacts {
+                proc_other_process: true,
+                ..file(TMPFS, S_IFREG, false)
+            }),
+            None
+        );
     }
 
     #[test]

@@ -295,6 +295,47 @@ impl<W: Write> Tap<W> {
     }
 }
 
+/// Whether the kernel log has an object-check line of `pid`:
+/// `seccomp_mode: <verdict> pid=<pid> comm=<comm> mode=<mode> <object>`, where
+/// `verdict` is `refused` (enforced) or `logged` (complain mode) and `object`
+/// is e.g. `open=chardev:1:11`, `ptrace=123` or `socket=16`.
+pub fn log_has_object(verdict: &str, pid: i32, mode: u8, object: &str) -> Result<bool, String> {
+    let log = kernel_log().map_err(|e| format!("klogctl: {e}"))?;
+    let head = format!("seccomp_mode: {verdict} pid={pid} comm=");
+    let tail = format!(" mode={mode} {object}");
+    Ok(log.lines().any(|l| l.contains(&head) && l.ends_with(&tail)))
+}
+
+/// Whether the kernel log has the `refused` line of `pid` for `object`.
+pub fn log_has_refused(pid: i32, mode: u8, object: &str) -> Result<bool, String> {
+    log_has_object("refused", pid, mode, object)
+}
+
+/// Like [`int80`], but `rbx` is given in full (64 bits): an ia32 syscall
+/// made with junk in the upper half of a register the kernel truncates.
+pub fn int80_rbx(nr: u32, rbx: u64, args: [u32; 4]) -> i32 {
+    let mut ret = nr;
+    // SAFETY: as in `int80`; rbx is swapped in and out around the call.
+    unsafe {
+        std::arch::asm!(
+            "xchg {b}, rbx",
+            "int 0x80",
+            "xchg {b}, rbx",
+            b = inout(reg) rbx => _,
+            inlateout("eax") ret,
+            in("ecx") args[0],
+            in("edx") args[1],
+            in("esi") args[2],
+            in("edi") args[3],
+            lateout("r8") _,
+            lateout("r9") _,
+            lateout("r10") _,
+            lateout("r11") _,
+        );
+    }
+    ret as i32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
