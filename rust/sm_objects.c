@@ -386,8 +386,12 @@ struct sm_post_enter {
  * both grace periods every such probe has returned, so every such child is
  * in the task list: each process whose parent is a thread of the current
  * process, that is not confined, and that was created after the prctl
- * began (start_time >= @t0) or has not run yet (TASK_NEW), is handed to
- * sm_rs_adopt_child(), which confines it as the fork probe would have.
+ * began (start_time >= @t0) or has never been on a CPU (not woken yet, or
+ * woken but not yet scheduled), is handed to sm_rs_adopt_child(), which
+ * confines it as the fork probe would have. So no child runs its first
+ * instruction unconfined after the prctl returned. A child created before
+ * the prctl began that already ran is an existing child, which the prctl
+ * does not touch.
  */
 static void sm_adopt_racing_children(u64 t0)
 {
@@ -399,7 +403,7 @@ static void sm_adopt_racing_children(u64 t0)
 
 		if (parent->tgid != current->tgid || p->tgid == current->tgid)
 			continue;
-		if (p->start_time < t0 && !(READ_ONCE(p->__state) & TASK_NEW))
+		if (p->start_time < t0 && READ_ONCE(p->se.sum_exec_runtime))
 			continue;
 		sm_rs_adopt_child(p);
 	}

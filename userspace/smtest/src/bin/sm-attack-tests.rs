@@ -641,6 +641,113 @@ fn confinement_race_leaves_no_unconfined_descendant() -> Result<(), String> {
     .expect_exit(0)
 }
 
+/// A fork in one thread overlapping the prctl in another: every child whose
+/// first instruction runs after the prctl returned must be in mode 2, also
+/// the children of forks that began before the prctl and whose probe read
+/// the old mode word (the prctl adopts those before it returns). Children
+/// that ran before the prctl returned existed before it and are not
+/// checked. Each child reads a shared flag, set by the parent right after
+/// the prctl returned, as its very first action.
+fn fork_overlapping_prctl_leaves_no_late_child_unconfined() -> Result<(), String> {
+    const ROUNDS: u32 = 30;
+    const MAX_FORKS: usize = 200;
+    let (mut late, mut early) = (0u32, 0u32);
+    for round in 0..ROUNDS {
+        // SAFETY: an anonymous shared mapping, inherited by every fork.
+        let page = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                4096,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if page == libc::MAP_FAILED {
+            return Err("mmap".into());
+        }
+        // SAFETY: the page is zeroed, aligned and lives until the munmap.
+        let done = unsafe { &*page.cast::<AtomicU64>() };
+        let (outcome, report) = in_child_piped(|out| {
+            let forked = Arc::new(AtomicUsize::new(0));
+            let forker = {
+                let forked = forked.clone();
+                std::thread::spawn(move || {
+                    let mut pids = Vec::with_capacity(MAX_FORKS);
+                    let mut after = 0;
+                    while pids.len() < MAX_FORKS && after < 5 {
+                        after += usize::from(done.load(Ordering::SeqCst) != 0);
+                        // SAFETY: the child reads the flag, asks its mode and
+                        // `_exit`s.
+                        match unsafe { libc::fork() } {
+                            0 => {
+                                let ran_late = done.load(Ordering::SeqCst) != 0;
+                                let code = match (ran_late, get_mode()) {
+                                    (false, _) => 1,
+                                    (true, Ok(2)) => 2,
+                                    (true, _) => 3,
+                                };
+                                // SAFETY: ends the child.
+                                unsafe { libc::_exit(code) }
+                            }
+                            -1 => break,
+                            pid => pids.push(pid),
+                        }
+                        forked.fetch_add(1, Ordering::SeqCst);
+                    }
+                    let mut tally = [0u32; 4];
+                    for pid in pids {
+                        if let Ok(WaitStatus::Exited(_, c)) = waitpid(Pid::from_raw(pid), None) {
+                            tally[usize::try_from(c).unwrap_or(0).min(3)] += 1;
+                        }
+                    }
+                    tally
+                })
+            };
+            // Let the forker get going, a little further each round.
+            let start = 3 + (round as usize % 10);
+            while forked.load(Ordering::SeqCst) < start {
+                std::hint::spin_loop();
+            }
+            if set_mode(2, 0).is_err() {
+                return 10;
+            }
+            done.store(1, Ordering::SeqCst);
+            let Ok(tally) = forker.join() else {
+                return 11;
+            };
+            let bytes: Vec<u8> = tally.iter().flat_map(|t| t.to_ne_bytes()).collect();
+            // SAFETY: writes our buffer to the pipe.
+            unsafe { libc::write(out, bytes.as_ptr().cast(), bytes.len()) };
+            0
+        })?;
+        // SAFETY: unmaps the page mapped above; no child uses it any more.
+        unsafe { libc::munmap(page, 4096) };
+        outcome.expect_exit(0)?;
+        let t: Vec<u32> = report
+            .chunks_exact(4)
+            .map(|c| u32::from_ne_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        if t.len() != 4 {
+            return Err(format!("round {round}: short report {report:?}"));
+        }
+        if t[3] > 0 {
+            return Err(format!(
+                "round {round}: {} children first ran after the prctl returned, unconfined",
+                t[3]
+            ));
+        }
+        late += t[2];
+        early += t[1];
+    }
+    println!("# fork/prctl overlap: {late} children first ran after the prctl (all in mode 2), {early} before");
+    if late == 0 {
+        return Err("no child ran after the prctl: the race was not exercised".into());
+    }
+    Ok(())
+}
+
 fn complain_mode_never_list_runs_and_logs_once() -> Result<(), String> {
     let (pid, outcome) = child_with_pid(|| {
         if set_mode(2, SECCOMP_MODE_FLAG_LOG).is_err() {
@@ -684,6 +791,10 @@ fn cases() -> Vec<Case> {
     }
     let mut all = vec![
         case("refused_mount_mounts_nothing", refused_mount_mounts_nothing),
+        case(
+            "fork_overlapping_prctl_leaves_no_late_child_unconfined",
+            fork_overlapping_prctl_leaves_no_late_child_unconfined,
+        ),
         case(
             "refused_mkdir_and_creat_create_nothing",
             refused_mkdir_and_creat_create_nothing,

@@ -585,6 +585,99 @@ fn prctl_is_einval_without_module() -> Result<(), String> {
     }
 }
 
+/// Unloads the module when dropped (the harness expects it unloaded after
+/// this program).
+struct Loaded;
+
+impl Drop for Loaded {
+    fn drop(&mut self) {
+        let _ = delete_module(c"seccomp_mode", DeleteModuleFlags::O_NONBLOCK);
+    }
+}
+
+/// One confinement tree killed in a burst cannot hide another tree's kill:
+/// with a budget of 5 lines, a confined parent whose 30 children are killed
+/// at execve spends its own budget (5 lines, 25 kills held back and kept in
+/// /proc/seccomp_mode), and the kill of a process of another tree right
+/// after is still logged.
+fn one_tree_cannot_hide_another_trees_kill() -> Result<(), String> {
+    let module = std::fs::File::open("/sm/seccomp_mode.ko").map_err(|e| format!("module: {e}"))?;
+    nix::kmod::finit_module(
+        &module,
+        c"log_burst=5 log_interval_ms=600000",
+        nix::kmod::ModuleInitFlags::empty(),
+    )
+    .map_err(|e| format!("finit_module: {e}"))?;
+    let _loaded = Loaded;
+    let execve = || {
+        let argv = [c"sh".as_ptr(), std::ptr::null()];
+        let envp = [std::ptr::null()];
+        // SAFETY: valid argv/envp arrays; the caller expects to be killed.
+        unsafe { libc::execve(c"/bin/sh".as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+    };
+    let (tree_a, outcome) = child_with_pid(|| {
+        if set_mode(2, 0).is_err() {
+            return 10;
+        }
+        for _ in 0..30 {
+            match in_child(|| {
+                execve();
+                20
+            }) {
+                Ok(smtest::Outcome::Signaled(Signal::SIGKILL)) => {}
+                _ => return 11,
+            }
+        }
+        0
+    })?;
+    outcome.expect_exit(0).map_err(|e| format!("tree A: {e}"))?;
+    let (tree_b, outcome) = child_with_pid(|| {
+        if set_mode(2, 0).is_err() {
+            return 10;
+        }
+        execve();
+        20
+    })?;
+    outcome.expect_signal(Signal::SIGKILL)?;
+    let full = kernel_log().map_err(|e| e.to_string())?;
+    // Only what this load of the module logged.
+    let log = full
+        .rfind("seccomp_mode: loaded")
+        .map_or(full.as_str(), |i| &full[i..]);
+    let kill_lines = log
+        .lines()
+        .filter(|l| l.contains("seccomp_mode: killed pid=") && l.ends_with("syscall=59 (execve)"))
+        .count();
+    let want_b = format!("seccomp_mode: killed pid={tree_b} comm=");
+    if !log.lines().any(|l| l.contains(&want_b)) {
+        return Err(format!("tree B's kill (pid {tree_b}) is not in the log"));
+    }
+    // Tree A's 5 lines and tree B's one.
+    if kill_lines != 6 {
+        return Err(format!(
+            "{kill_lines} execve kill lines, want 5 of tree A + 1 of tree B"
+        ));
+    }
+    let status = std::fs::read_to_string("/proc/seccomp_mode").map_err(|e| e.to_string())?;
+    let held = status
+        .lines()
+        .find_map(|l| l.strip_prefix("# log lines held back by a tree's budget: "))
+        .and_then(|n| n.parse::<u64>().ok());
+    let records = status
+        .lines()
+        .filter(|l| {
+            let f: Vec<_> = l.split(' ').collect();
+            f.len() == 7 && f[0] == "kill" && f[2] == tree_a.to_string() && f[5] == "59"
+        })
+        .count();
+    if held != Some(25) || records != 25 {
+        return Err(format!(
+            "held back {held:?}, {records} records of tree {tree_a}, want 25 and 25:\n{status}"
+        ));
+    }
+    Ok(())
+}
+
 const CASES: &[Case] = &[
     ("module_is_live", module_is_live),
     ("guest_has_two_cpus", guest_has_two_cpus),
@@ -638,6 +731,10 @@ const CASES: &[Case] = &[
     (
         "prctl_is_einval_without_module",
         prctl_is_einval_without_module,
+    ),
+    (
+        "one_tree_cannot_hide_another_trees_kill",
+        one_tree_cannot_hide_another_trees_kill,
     ),
 ];
 
