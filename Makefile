@@ -7,6 +7,9 @@
 #                   Rust-enabled kernel build tree instead
 #   make run        the main job: boot the test kernel, load the module, show it
 #   make test       every test: host cargo tests, KUnit and in-guest tests
+#   make test KASAN=1  the same on a KASAN + UBSAN kernel built with clang 19
+#                   (its own cached kernel; artifacts in build/x86_64-kasan/);
+#                   KASAN=1 works with make, run and shell too
 #   make bench      per-syscall cost of the hook vs no module, an empty probe and seccomp-bpf
 #   make check      rustfmt + clippy (CLIPPY=1) on module and userspace
 #   make fmt        reformat module and userspace sources in place
@@ -15,6 +18,8 @@
 
 KDIR ?=
 export KDIR
+KASAN ?=
+export KASAN
 
 .PHONY: all module setup kernel run test bench check fmt shell clean
 

@@ -46,6 +46,11 @@ unsafe extern "C" {
     fn sm_procs_load(tgid: c_int) -> *mut c_void;
     fn sm_procs_insert(tgid: c_int, entry: *mut c_void, state: u8, atomic: bool) -> c_int;
     fn sm_procs_erase(tgid: c_int) -> *mut c_void;
+    fn sm_procs_with_locked(
+        tgid: c_int,
+        f: unsafe extern "C" fn(entry: *mut c_void, arg: *mut c_void),
+        arg: *mut c_void,
+    );
     fn sm_procs_for_each(
         f: unsafe extern "C" fn(entry: *mut c_void, state: u8, arg: *mut c_void),
         arg: *mut c_void,
@@ -355,6 +360,36 @@ unsafe extern "C" fn for_each_trampoline(entry: *mut c_void, state: u8, arg: *mu
     }
 }
 
+/// Calls the closure behind `arg` with one entry (or `None`).
+///
+/// # Safety
+///
+/// `arg` must be the `&mut &mut dyn FnMut(Option<&Confined>)` of a running
+/// `procs_with_locked`, and `entry` null or an entry of the locked map.
+unsafe extern "C" fn with_locked_trampoline(entry: *mut c_void, arg: *mut c_void) {
+    // SAFETY: `arg` is the `&mut &mut dyn FnMut` passed by
+    // `procs_with_locked`, which outlives this call.
+    let f = unsafe { &mut *arg.cast::<&mut dyn FnMut(Option<&Confined>)>() };
+    // SAFETY: the map is locked, so `entry` (a `KBox<Confined>`), if any, is
+    // alive.
+    f(unsafe { entry.cast::<Confined>().as_ref() });
+}
+
+/// Calls `f` with the entry of process `tgid`, if any, with the map locked
+/// (`f` must not sleep): for a process other than the caller's, whose entry
+/// its exit may free at any time.
+pub(crate) fn procs_with_locked(tgid: i32, mut f: impl FnMut(Option<&Confined>)) {
+    let mut dynf: &mut dyn FnMut(Option<&Confined>) = &mut f;
+    // SAFETY: the trampoline only uses `arg` during this call.
+    unsafe {
+        sm_procs_with_locked(
+            tgid,
+            with_locked_trampoline,
+            (&raw mut dynf).cast::<c_void>(),
+        )
+    };
+}
+
 /// Calls `f` with every confined process's entry and mode word, with the
 /// map locked (`f` must not sleep).
 pub(crate) fn procs_for_each(mut f: impl FnMut(&Confined, u8)) {
@@ -436,6 +471,25 @@ unsafe extern "C" fn probe_exit(_data: *mut c_void, task: *mut c_void, group_dea
     crate::hooks::exit(&task, group_dead);
 }
 
+/// Probe on `sched_process_exec`: `(void *data, task, pid_t old_pid, bprm)`.
+///
+/// # Safety
+///
+/// Called only by the kernel's `sched_process_exec` tracepoint, in the
+/// context of the task that has just replaced its program.
+unsafe extern "C" fn probe_exec(
+    _data: *mut c_void,
+    task: *mut c_void,
+    _old_pid: c_int,
+    _bprm: *mut c_void,
+) {
+    let task = Task {
+        task,
+        _probe: PhantomData,
+    };
+    crate::hooks::exec(&task);
+}
+
 /// `show` of `/proc/seccomp_mode`.
 ///
 /// # Safety
@@ -452,9 +506,10 @@ unsafe extern "C" fn status_show(m: *mut bindings::seq_file, _v: *mut c_void) ->
 /// The tracepoints and their probes, in registration order: fork and exit
 /// first, so that no process can be confined before its children are
 /// tracked.
-const PROBES: [(&CStr, *mut c_void); 3] = [
+const PROBES: [(&CStr, *mut c_void); 4] = [
     (c"sched_process_fork", probe_fork as *mut c_void),
     (c"sched_process_exit", probe_exit as *mut c_void),
+    (c"sched_process_exec", probe_exec as *mut c_void),
     (c"sys_enter", sm_probe_sys_enter as *mut c_void),
 ];
 

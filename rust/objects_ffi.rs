@@ -20,9 +20,40 @@ unsafe extern "C" {
     fn sm_uring_seen_current() -> bool;
     fn sm_uring_seen_after_publish() -> bool;
     fn sm_uring_forget(tgid: c_int);
+    fn sm_uring_seen_tgid_after_publish(tgid: c_int) -> bool;
     fn sm_post_enter_alloc() -> *mut c_void;
     fn sm_post_enter_free(p: *mut c_void);
     fn sm_post_enter_queue(p: *mut c_void);
+    fn sm_entering_set();
+    fn sm_entering_clear();
+    fn sm_fork_unconfined(parent_tgid: c_int, child_tgid: c_int);
+    fn sm_racing_forget(tgid: c_int);
+}
+
+/// Marks the current process as entering a mode, before it publishes its
+/// mode word (see "Forks racing the prctl" in `rust/sm_objects.c`).
+pub(crate) fn entering_set() {
+    // SAFETY: sets one bit of a static bitmap, with a full barrier.
+    unsafe { sm_entering_set() };
+}
+
+/// Undoes [`entering_set`] when the prctl published nothing.
+pub(crate) fn entering_clear() {
+    // SAFETY: clears one bit of a static bitmap.
+    unsafe { sm_entering_clear() };
+}
+
+/// The fork probe of a parent whose mode word read as 0: marks the child
+/// racing if the parent is entering a mode or racing itself.
+pub(crate) fn fork_unconfined(parent_tgid: i32, child_tgid: i32) {
+    // SAFETY: tests and sets bits of static bitmaps.
+    unsafe { sm_fork_unconfined(parent_tgid, child_tgid) };
+}
+
+/// Forgets the racing and entering bits of process `tgid`, which exited.
+pub(crate) fn racing_forget(tgid: i32) {
+    // SAFETY: clears bits of static bitmaps.
+    unsafe { sm_racing_forget(tgid) };
 }
 
 /// `struct sm_open_facts` of `rust/sm_shim.h`.
@@ -87,6 +118,13 @@ pub(crate) fn uring_seen(after_publish: bool) -> bool {
     }
 }
 
+/// [`uring_seen`] with `after_publish` for process `tgid`, just confined
+/// by adoption.
+pub(crate) fn uring_seen_of(tgid: i32) -> bool {
+    // SAFETY: a full barrier and a read of one bit of a static bitmap.
+    unsafe { sm_uring_seen_tgid_after_publish(tgid) }
+}
+
 /// Forgets the io_uring bit of process `tgid`, which has exited.
 pub(crate) fn uring_forget(tgid: i32) {
     // SAFETY: clears one bit of a static bitmap.
@@ -95,7 +133,7 @@ pub(crate) fn uring_forget(tgid: i32) {
 
 /// The work that runs when a `PR_SECCOMP_MODE_SET` that confined the
 /// process returns to user mode (`sm_post_enter_fn` in
-/// `rust/sm_objects.c`: it adopts the children of forks that raced the
+/// `rust/sm_objects.c`: it confines the processes of forks that raced the
 /// prctl), allocated before anything changes.
 pub(crate) struct PostEnter(*mut c_void);
 
@@ -174,6 +212,30 @@ unsafe extern "C" fn sm_rs_ptrace_access(target_tgid: c_int, mode: c_uint, word:
     crate::hooks::ptrace_access(target_tgid, mode, word)
 }
 
+/// The decision of the `security_kernel_module_request` kprobe for a
+/// confined caller: whether to refuse the module load (`-EPERM`).
+///
+/// # Safety
+///
+/// Called only by `sm_kp_module_request` with `name` valid for `len` bytes.
+#[no_mangle]
+unsafe extern "C" fn sm_rs_module_request(name: *const u8, len: usize, word: u8) -> bool {
+    // SAFETY: see the function's safety section.
+    let name = unsafe { core::slice::from_raw_parts(name, len) };
+    crate::hooks::module_request(name, word)
+}
+
+/// The decision of the `security_capable` kprobe for a confined caller's
+/// own credentials: whether to refuse capability `cap` (`-EPERM`).
+///
+/// # Safety
+///
+/// Called only by `sm_kp_capable`, in the caller's context.
+#[no_mangle]
+unsafe extern "C" fn sm_rs_capable(cap: c_int, audit: bool, word: u8) -> bool {
+    crate::hooks::capable(cap, audit, word)
+}
+
 /// The decision of the `__secure_computing` kprobe for a confined caller:
 /// whether to skip the syscall (it was refused and the process killed).
 ///
@@ -193,16 +255,17 @@ unsafe extern "C" fn sm_rs_seccomp_entry(
     crate::hooks::seccomp_entry(&mut regs, nr as i64, word, ia32)
 }
 
-/// A child created by a fork that raced the `PR_SECCOMP_MODE_SET` of the
-/// current process and is not confined ([`crate::hooks::adopt_child`]).
+/// A racing process (created by a fork whose probe read its parent as
+/// unconfined while the parent was entering a mode, or racing itself) whose
+/// parent is now confined ([`crate::hooks::adopt_child`]); whether it was
+/// confined now.
 ///
 /// # Safety
 ///
-/// Called only by `sm_adopt_racing_children`, in the context of the task
-/// that entered a mode, under RCU, with a live `child`.
+/// Called only by `sm_adopt_round`, under RCU, with live tasks.
 #[no_mangle]
-unsafe extern "C" fn sm_rs_adopt_child(child: *mut c_void) {
-    // SAFETY: see the function's safety section; the task lives for the call.
-    let child = unsafe { Task::from_raw(child) };
-    crate::ffi::with_current(|parent| crate::hooks::adopt_child(parent, &child));
+unsafe extern "C" fn sm_rs_adopt_child(parent: *mut c_void, child: *mut c_void) -> bool {
+    // SAFETY: see the function's safety section; the tasks live for the call.
+    let (parent, child) = unsafe { (Task::from_raw(parent), Task::from_raw(child)) };
+    crate::hooks::adopt_child(&parent, &child)
 }

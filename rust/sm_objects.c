@@ -19,6 +19,7 @@
  * distribution kernels; LSMs themselves cannot be modules.
  */
 
+#include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/file.h>
 #include <linux/fdtable.h>
@@ -27,6 +28,8 @@
 #include <linux/kprobes.h>
 #include <linux/kstrtox.h>
 #include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
@@ -36,8 +39,8 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
-#include <linux/timekeeping.h>
 #include <linux/sched/task_stack.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/task_work.h>
@@ -70,10 +73,27 @@ static noinline int sm_ret_skip(void)
 	return -1;
 }
 
+static noinline int sm_ret_eperm(void)
+{
+	return -EPERM;
+}
+
 static int sm_override(struct pt_regs *regs, int (*stub)(void))
 {
 	instruction_pointer_set(regs, (unsigned long)stub);
 	return 1;
+}
+
+/*
+ * Never called (a pre-handler that overrides returns 1, which skips it);
+ * its presence makes kprobes arm the probe through its IPMODIFY ftrace ops,
+ * so that ftrace arbitrates with other users that change the return address
+ * (livepatch), and keeps a breakpoint probe from being optimized into a
+ * jump, which would ignore the new instruction pointer — as
+ * kernel/fail_function.c does.
+ */
+static void sm_kp_post(struct kprobe *kp, struct pt_regs *regs, unsigned long flags)
+{
 }
 
 /* --- security_file_open(struct file *) --------------------------------- */
@@ -195,6 +215,54 @@ static int sm_kp_ptrace_access(struct kprobe *kp, struct pt_regs *regs)
 }
 
 /*
+ * --- security_kernel_module_request(char *kmod_name)
+ *
+ * request_module() in the context of the task whose call needs the module:
+ * an unknown socket protocol ("net-pf-2-proto-132"), a TCP congestion
+ * control or ULP name chosen by the caller ("tcp_<name>"), a file system,
+ * a line discipline. Each loads kernel code the daemon did not load before
+ * its prctl; refused for a confined process.
+ */
+static int sm_kp_module_request(struct kprobe *kp, struct pt_regs *regs)
+{
+	u8 word = sm_current_state_inline();
+	const char *name;
+	char buf[32];
+
+	if (likely(!word))
+		return 0;
+	name = (const char *)regs_get_kernel_argument(regs, 0);
+	strscpy_pad(buf, name ? name : "", sizeof(buf));
+	if (sm_rs_module_request((const u8 *)buf, strnlen(buf, sizeof(buf)), word))
+		return sm_override(regs, sm_ret_eperm);
+	return 0;
+}
+
+/*
+ * --- security_capable(const struct cred *, struct user_namespace *, int cap,
+ *                      unsigned int opts)
+ *
+ * Every capability check of the kernel. A confined root process keeps only
+ * the capabilities a daemon uses on its files and ports (src/objects.rs,
+ * CAPS_KEPT); CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN, CAP_SYS_RAWIO,
+ * CAP_PERFMON, CAP_SYSLOG and the rest fail as for an unprivileged process.
+ * Only checks of the current task's own credentials are its business.
+ */
+static int sm_kp_capable(struct kprobe *kp, struct pt_regs *regs)
+{
+	u8 word = sm_current_state_inline();
+
+	if (likely(!word))
+		return 0;
+	if ((const struct cred *)regs_get_kernel_argument(regs, 0) != current_cred())
+		return 0;
+	if (sm_rs_capable((int)regs_get_kernel_argument(regs, 2),
+			  !((unsigned int)regs_get_kernel_argument(regs, 3) & CAP_OPT_NOAUDIT), word))
+		return sm_override(regs, sm_ret_eperm);
+	return 0;
+}
+
+/*
  * --- __secure_computing(void)
  *
  * A task with a seccomp filter runs it before the sys_enter tracepoint, and
@@ -235,29 +303,22 @@ static int sm_fd_is_io_uring(const void *arg, struct file *file, unsigned int fd
 	return sm_is_io_uring_file(file);
 }
 
-/* Whether @t has used io_uring (it has a task context). */
-static bool sm_task_io_uring_ctx(struct task_struct *t)
-{
-#ifdef CONFIG_IO_URING
-	return READ_ONCE(t->io_uring) != NULL;
-#else
-	return false;
-#endif
-}
-
 /*
- * Whether the current process owns io_uring state: a thread that has used a
- * ring (its io_uring task context), an io_uring worker or SQPOLL thread, or
- * a ring in its file table.
+ * Whether the current process owns io_uring state: an io_uring worker or
+ * SQPOLL thread, a ring in its file table, or a ring mapped into its memory
+ * (a mapping keeps a ring alive after its descriptor is closed, and an
+ * SQPOLL thread keeps running what is written there).
  */
 bool sm_current_has_io_uring(void)
 {
 	struct task_struct *t;
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
 	bool found = false;
 
 	rcu_read_lock();
 	for_each_thread(current, t) {
-		if (sm_task_io_uring_ctx(t) || (t->flags & PF_IO_WORKER)) {
+		if (t->flags & PF_IO_WORKER) {
 			found = true;
 			break;
 		}
@@ -265,6 +326,18 @@ bool sm_current_has_io_uring(void)
 	rcu_read_unlock();
 	if (!found && current->files)
 		found = iterate_fd(current->files, 0, sm_fd_is_io_uring, NULL) != 0;
+	if (!found && mm) {
+		VMA_ITERATOR(vmi, mm, 0);
+
+		mmap_read_lock(mm);
+		for_each_vma(vmi, vma) {
+			if (vma->vm_file && sm_is_io_uring_file(vma->vm_file)) {
+				found = true;
+				break;
+			}
+		}
+		mmap_read_unlock(mm);
+	}
 	return found;
 }
 
@@ -281,11 +354,6 @@ bool sm_current_has_io_uring(void)
  * process.
  */
 static DECLARE_BITMAP(sm_uring_seen, PID_MAX_LIMIT);
-
-static noinline int sm_ret_eperm(void)
-{
-	return -EPERM;
-}
 
 static int sm_kp_uring_allowed(struct kprobe *kp, struct pt_regs *regs)
 {
@@ -309,6 +377,13 @@ bool sm_uring_seen_after_publish(void)
 	return sm_uring_seen_current();
 }
 
+/* The same for process @tgid, just confined by adoption. */
+bool sm_uring_seen_tgid_after_publish(int tgid)
+{
+	smp_mb();
+	return test_bit(tgid & (PID_MAX_LIMIT - 1), sm_uring_seen);
+}
+
 /* Process @tgid has exited: its successor with that tgid starts clean. */
 void sm_uring_forget(int tgid)
 {
@@ -320,13 +395,18 @@ void sm_uring_forget(int tgid)
 
 /* --- Registration ------------------------------------------------------- */
 
+#define SM_KPROBE(sym, handler) \
+	{ .symbol_name = sym, .pre_handler = handler, .post_handler = sm_kp_post }
+
 static struct kprobe sm_kprobes[] = {
-	{ .symbol_name = "security_file_open", .pre_handler = sm_kp_file_open },
-	{ .symbol_name = "security_socket_create", .pre_handler = sm_kp_socket_create },
-	{ .symbol_name = "security_ptrace_access_check", .pre_handler = sm_kp_ptrace_access },
-	{ .symbol_name = "__secure_computing", .pre_handler = sm_kp_secure_computing },
+	SM_KPROBE("security_file_open", sm_kp_file_open),
+	SM_KPROBE("security_socket_create", sm_kp_socket_create),
+	SM_KPROBE("security_ptrace_access_check", sm_kp_ptrace_access),
+	SM_KPROBE("security_kernel_module_request", sm_kp_module_request),
+	SM_KPROBE("security_capable", sm_kp_capable),
+	SM_KPROBE("__secure_computing", sm_kp_secure_computing),
 #ifdef CONFIG_IO_URING
-	{ .symbol_name = "security_uring_allowed", .pre_handler = sm_kp_uring_allowed },
+	SM_KPROBE("security_uring_allowed", sm_kp_uring_allowed),
 #endif
 };
 static struct kprobe *sm_kprobe_ptrs[ARRAY_SIZE(sm_kprobes)];
@@ -360,57 +440,6 @@ void sm_kprobes_unregister(void)
 }
 
 /*
- * --- After a process entered a mode
- *
- * PR_SECCOMP_MODE_SET runs inside the sys_enter probe, i.e. inside the
- * tracepoint's RCU Tasks Trace read-side section, where it cannot wait for
- * the other threads' probes. So a process that enters a mode queues this
- * task_work, which runs when the prctl returns to user mode, before the
- * caller sees the result: it waits until every sys_enter probe that was
- * running when the mode word was published has returned (a grace period of
- * RCU Tasks Trace, the flavour the syscall tracepoints use) and every fork
- * probe too (plain RCU), so that every syscall of another thread that read
- * the old word has passed its entry and every fork that did has recorded
- * its child, and then confines the children of those forks.
- */
-struct sm_post_enter {
-	struct callback_head cb;
-	/* When the prctl began: CLOCK_MONOTONIC, as task->start_time. */
-	u64 t0;
-};
-
-/*
- * Children that a fork racing the prctl created: a fork whose probe read
- * the parent's old mode word (it began before the word was published)
- * produced an unconfined child, which may not even have run yet. After
- * both grace periods every such probe has returned, so every such child is
- * in the task list: each process whose parent is a thread of the current
- * process, that is not confined, and that was created after the prctl
- * began (start_time >= @t0) or has never been on a CPU (not woken yet, or
- * woken but not yet scheduled), is handed to sm_rs_adopt_child(), which
- * confines it as the fork probe would have. So no child runs its first
- * instruction unconfined after the prctl returned. A child created before
- * the prctl began that already ran is an existing child, which the prctl
- * does not touch.
- */
-static void sm_adopt_racing_children(u64 t0)
-{
-	struct task_struct *p;
-
-	rcu_read_lock();
-	for_each_process(p) {
-		struct task_struct *parent = rcu_dereference(p->real_parent);
-
-		if (parent->tgid != current->tgid || p->tgid == current->tgid)
-			continue;
-		if (p->start_time < t0 && READ_ONCE(p->se.sum_exec_runtime))
-			continue;
-		sm_rs_adopt_child(p);
-	}
-	rcu_read_unlock();
-}
-
-/*
  * Whether every thread of @task's process has begun to exit, after a full
  * barrier: paired with the exit path's atomic_dec_and_test(&signal->live)
  * before the exit probe reads the mode word, a recorded entry is either
@@ -422,30 +451,195 @@ bool sm_task_group_dead(struct task_struct *task)
 	return atomic_read(&task->signal->live) == 0;
 }
 
-static void sm_post_enter_fn(struct callback_head *cb)
-{
-	struct sm_post_enter *pe = container_of(cb, struct sm_post_enter, cb);
-	u64 t0 = pe->t0;
+/*
+ * --- Forks racing the prctl
+ *
+ * A fork whose probe reads the parent's mode word before PR_SECCOMP_MODE_SET
+ * publishes it makes an unconfined child, which may run after the prctl
+ * returned. Two bitmaps per tgid close that window:
+ *
+ * - sm_entering: set by the prctl (with a full barrier) before it publishes
+ *   the word, cleared once every fork probe that may have read the old word
+ *   has returned;
+ * - sm_racing: set by the fork probe for a child whose parent read as
+ *   unconfined but entering or racing itself, so that the children of a
+ *   racing child (forked before it is confined) are racing too.
+ *
+ * A fork probe that reads the word as 0 then reads the entering bit: if it
+ * sees it clear, it ran before the prctl began, and its child is an existing
+ * child the prctl does not touch. After the prctl published the word, a
+ * task_work on its way back to user mode waits for a grace period (the fork
+ * probe runs with preemption off), clears the entering bit, and confines
+ * every unconfined racing process with its parent's mode
+ * (sm_rs_adopt_child()), and every unconfined child of the process that has
+ * not run user code yet (forked before the prctl began, but never on a CPU,
+ * or stopped on its way out of the fork, see sm_task_fresh()), again after
+ * each grace period until a round finds none: so no racing
+ * process, child or grandchild, is left unconfined when the prctl returns,
+ * and no child runs its first instruction unconfined after it returned. A
+ * racing process whose parent is not confined (its racing parent exited and
+ * it was reparented) is killed. Racing bits stay set until the process
+ * exits (a confined process's forks are confined by the fork probe).
+ *
+ * One case leaves marks behind: the prctl failing to record the process
+ * (out of memory) after sm_entering_set(). Children marked in that window
+ * are then confined if their parent later enters a mode, or killed by a
+ * later round if they outlive it.
+ */
+static DECLARE_BITMAP(sm_entering, PID_MAX_LIMIT);
+static DECLARE_BITMAP(sm_racing, PID_MAX_LIMIT);
 
-	kfree(pe);
-	/* Every sys_enter probe (syscall tracepoints: RCU Tasks Trace) ... */
-	synchronize_rcu_tasks_trace();
-	/* ... and every fork probe (other tracepoints: preemption off). */
-	synchronize_rcu();
-	sm_adopt_racing_children(t0);
+static unsigned int sm_bit(int tgid)
+{
+	return (unsigned int)tgid & (PID_MAX_LIMIT - 1);
+}
+
+/* Before the current process publishes a mode word for the first time. */
+void sm_entering_set(void)
+{
+	set_bit(sm_bit(current->tgid), sm_entering);
+	smp_mb__after_atomic();
+}
+
+/* The prctl failed after sm_entering_set(): nothing was published. */
+void sm_entering_clear(void)
+{
+	clear_bit(sm_bit(current->tgid), sm_entering);
 }
 
 /*
- * Allocated before anything changes, so that failing changes nothing;
- * remembers when the prctl began.
+ * In the fork probe of an unconfined parent (its word read as 0): marks the
+ * child racing if the parent is entering a mode or racing itself.
  */
+void sm_fork_unconfined(int parent_tgid, int child_tgid)
+{
+	smp_rmb();
+	if (test_bit(sm_bit(parent_tgid), sm_entering) ||
+	    test_bit(sm_bit(parent_tgid), sm_racing))
+		set_bit(sm_bit(child_tgid), sm_racing);
+}
+
+/* Process @tgid has exited: its successor with that tgid starts clean. */
+void sm_racing_forget(int tgid)
+{
+	unsigned int bit = sm_bit(tgid);
+
+	if (test_bit(bit, sm_racing))
+		clear_bit(bit, sm_racing);
+	if (test_bit(bit, sm_entering))
+		clear_bit(bit, sm_entering);
+}
+
+/*
+ * Whether child @p of the current process has, by all signs, not run user
+ * code since its fork: its saved user registers are still the fork's (a
+ * return value of 0, and the syscall number of a fork or, for a 64-bit
+ * child, rcx still equal to the instruction pointer). They are saved again
+ * at every kernel entry, so a child that ran in user mode for longer than a
+ * timer tick looks otherwise; one that just left the kernel may still look
+ * fresh, and is then confined too (the safe side). Reads another task's
+ * registers: it is not exiting, and a stack is only reused or freed after
+ * its task exited, so the read is of mapped memory at worst stale.
+ */
+static bool sm_task_fresh(struct task_struct *p)
+{
+	struct pt_regs *regs;
+	void *stack;
+	long nr;
+
+	/*
+	 * A task's stack is released after it set PF_EXITING, and then freed
+	 * after an RCU grace period or reused: seen not exiting under RCU, the
+	 * stack it had stays mapped. A zombie has none (NULL).
+	 */
+	if (READ_ONCE(p->flags) & PF_EXITING)
+		return false;
+	smp_rmb();
+	stack = READ_ONCE(p->stack);
+	if (!stack)
+		return false;
+	regs = (struct pt_regs *)(stack + THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING) - 1;
+	if (READ_ONCE(regs->ax) != 0)
+		return false;
+	/*
+	 * A 64-bit fork returns with SYSRET, which leaves the return address in
+	 * rcx: as long as the child has not run an instruction, its saved ip
+	 * and rcx are equal, also when its very first instruction fetch faulted
+	 * (text pages are not copied at fork) and the fault saved its registers
+	 * again.
+	 */
+	if (READ_ONCE(regs->cx) == READ_ONCE(regs->ip))
+		return true;
+	nr = READ_ONCE(regs->orig_ax);
+#ifdef __X32_SYSCALL_BIT
+	nr &= ~(long)__X32_SYSCALL_BIT;
+#endif
+	switch (nr) {
+	case __NR_clone:
+	case __NR_fork:
+	case __NR_vfork:
+	case __NR_clone3:
+#ifdef CONFIG_IA32_EMULATION
+	case 2:		/* ia32 fork */
+	case 120:	/* ia32 clone */
+	case 190:	/* ia32 vfork */
+#endif
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* One round: confines the racing processes whose parent is confined. */
+static unsigned int sm_adopt_round(void)
+{
+	struct task_struct *p;
+	unsigned int adopted = 0;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		struct task_struct *parent;
+
+		parent = rcu_dereference(p->real_parent);
+		if (!test_bit(sm_bit(p->tgid), sm_racing) &&
+		    !(parent->tgid == current->tgid &&
+		      (!READ_ONCE(p->se.sum_exec_runtime) || sm_task_fresh(p))))
+			continue;
+		if (!sm_state_get(p->tgid) && sm_rs_adopt_child(parent, p))
+			adopted++;
+	}
+	rcu_read_unlock();
+	return adopted;
+}
+
+struct sm_post_enter {
+	struct callback_head cb;
+};
+
+static void sm_post_enter_fn(struct callback_head *cb)
+{
+	kfree(container_of(cb, struct sm_post_enter, cb));
+	/* Every fork probe that may have read the old word has returned. */
+	synchronize_rcu();
+	sm_entering_clear();
+	while (sm_adopt_round())
+		synchronize_rcu();
+}
+
+/* --- After a process entered a mode -------------------------------------- */
+
+/*
+ * PR_SECCOMP_MODE_SET runs inside the sys_enter probe, i.e. inside the
+ * tracepoint's RCU Tasks Trace read-side section, where it cannot wait for
+ * a grace period. So a process that enters a mode queues this task_work,
+ * which runs when the prctl returns to user mode, before the caller sees
+ * the result (sm_post_enter_fn() above).
+ */
+
+/* Allocated before anything changes, so that failing changes nothing. */
 void *sm_post_enter_alloc(void)
 {
-	struct sm_post_enter *pe = kmalloc(sizeof(*pe), GFP_KERNEL);
-
-	if (pe)
-		pe->t0 = ktime_get_ns();
-	return pe;
+	return kmalloc(sizeof(struct sm_post_enter), GFP_KERNEL);
 }
 
 void sm_post_enter_free(void *p)
@@ -462,6 +656,8 @@ void sm_post_enter_queue(void *p)
 	struct sm_post_enter *pe = p;
 
 	init_task_work(&pe->cb, sm_post_enter_fn);
-	if (task_work_add(current, &pe->cb, TWA_RESUME))
+	if (task_work_add(current, &pe->cb, TWA_RESUME)) {
 		kfree(pe);
+		sm_entering_clear();
+	}
 }

@@ -342,6 +342,17 @@ void *sm_procs_erase(int tgid)
 }
 
 /*
+ * Calls @fn with the entry of @tgid (NULL if none) with the map locked, so
+ * that it is not erased (and then freed) while @fn looks at it.
+ */
+void sm_procs_with_locked(int tgid, void (*fn)(void *entry, void *arg), void *arg)
+{
+	xa_lock(&sm_procs);
+	fn(sm_tgid_valid(tgid) ? xa_load(&sm_procs, tgid) : NULL, arg);
+	xa_unlock(&sm_procs);
+}
+
+/*
  * Calls @fn for every entry and its mode word with the map locked, so that
  * no entry is erased (and then freed) while @fn looks at it.
  */

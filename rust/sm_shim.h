@@ -89,15 +89,22 @@ void sm_kprobes_unregister(void);
 bool sm_rs_file_open(const struct sm_open_facts *f, u8 word);
 bool sm_rs_socket_create(int family, u8 word);
 bool sm_rs_ptrace_access(int target_tgid, unsigned int mode, u8 word);
+bool sm_rs_module_request(const u8 *name, size_t len, u8 word);
+bool sm_rs_capable(int cap, bool audit, u8 word);
 bool sm_rs_seccomp_entry(struct pt_regs *regs, long nr, u8 word, bool ia32);
 bool sm_current_has_io_uring(void);
 bool sm_uring_seen_current(void);
 bool sm_uring_seen_after_publish(void);
+bool sm_uring_seen_tgid_after_publish(int tgid);
 void sm_uring_forget(int tgid);
 void *sm_post_enter_alloc(void);
 void sm_post_enter_free(void *p);
 void sm_post_enter_queue(void *p);
-void sm_rs_adopt_child(struct task_struct *child);
+bool sm_rs_adopt_child(struct task_struct *parent, struct task_struct *child);
+void sm_entering_set(void);
+void sm_entering_clear(void);
+void sm_fork_unconfined(int parent_tgid, int child_tgid);
+void sm_racing_forget(int tgid);
 bool sm_task_group_dead(struct task_struct *task);
 
 /* Confined processes: tgid -> mode word (lockless) and entry. */
@@ -109,6 +116,7 @@ void sm_state_set_locked(int tgid, u8 state);
 void *sm_procs_load(int tgid);
 int sm_procs_insert(int tgid, void *entry, u8 state, bool atomic);
 void *sm_procs_erase(int tgid);
+void sm_procs_with_locked(int tgid, void (*fn)(void *entry, void *arg), void *arg);
 void sm_procs_for_each(void (*fn)(void *entry, u8 state, void *arg), void *arg);
 
 /* /proc/seccomp_mode. */

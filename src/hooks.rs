@@ -221,18 +221,22 @@ fn violation(regs: &mut SyscallRegs<'_>, s: State, abi: Abi, nr: i64) -> bool {
     regs.skip(-i64::from(bindings::EPERM));
     ffi::kill_current();
     count(s.mode, abi, KILLED);
-    if may_log(entry) {
+    if may_log_kill(entry) {
         log_violation(regs, "killed", s, abi, nr);
     } else {
         let task = ffi::current_task(regs);
-        audit::record_kill(&HeldKill {
+        let held = HeldKill {
             tgid: task.tgid(),
             origin: entry.map_or(0, |e| e.origin.tgid),
             mode: s.mode,
             abi: abi_index(abi) as u8,
             nr,
             comm: policy::sanitize_comm(task.comm()),
-        });
+        };
+        match entry {
+            Some(e) => e.origin.record_kill(&held),
+            None => audit::record_kill(&held),
+        }
     }
     false
 }
@@ -242,6 +246,15 @@ fn violation(regs: &mut SyscallRegs<'_>, s: State, abi: Abi, nr: i64) -> bool {
 /// A line held back is counted.
 fn may_log(entry: Option<&Confined>) -> bool {
     let ok = entry.map_or_else(ffi::log_ratelimit, |e| e.origin.may_log());
+    if !ok {
+        audit::SUPPRESSED.add(1, Relaxed);
+    }
+    ok
+}
+
+/// [`may_log`] for a kill line: the tree's kill budget.
+fn may_log_kill(entry: Option<&Confined>) -> bool {
+    let ok = entry.map_or_else(ffi::log_ratelimit, |e| e.origin.may_log_kill());
     if !ok {
         audit::SUPPRESSED.add(1, Relaxed);
     }
@@ -308,6 +321,9 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
         ffi::module_put();
         return Err(ENOMEM);
     };
+    // Forks of other threads that read the word before it is published
+    // mark their children racing from here on (see `adopt_child`).
+    objects_ffi::entering_set();
     match ffi::procs_insert(tgid, entry, new.encode(), false) {
         Ok(()) => {
             count(new.mode, abi, ENTERED);
@@ -318,6 +334,7 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
             Ok(())
         }
         Err(err) => {
+            objects_ffi::entering_clear();
             ffi::module_put();
             match err {
                 // Another thread confined the process meanwhile: a
@@ -339,7 +356,7 @@ fn uring_race(regs: &SyscallRegs<'_>, s: State) {
     if let Some(e) = entry {
         e.violations.add(1, Relaxed);
     }
-    if may_log(entry) {
+    if may_log_kill(entry) {
         let task = ffi::current_task(regs);
         let comm = policy::sanitize_comm(task.comm());
         pr_info!(
@@ -380,6 +397,10 @@ enum Object {
     Ptrace(i32),
     /// A socket family it asked for.
     Socket(i32),
+    /// A kernel module a call of it asked the kernel to load (sanitized).
+    Module([u8; 32]),
+    /// A capability a call of it needed.
+    Capability(i32),
 }
 
 impl fmt::Display for Object {
@@ -393,6 +414,13 @@ impl fmt::Display for Object {
             Object::Open(OpenRefusal::ProcOtherProcess) => write!(f, "open=procfs:other-process"),
             Object::Ptrace(tgid) => write!(f, "ptrace={tgid}"),
             Object::Socket(family) => write!(f, "socket={family}"),
+            Object::Module(name) => {
+                let len = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+                let name = core::str::from_utf8(&name[..len]).unwrap_or("?");
+                write!(f, "module={name}")
+            }
+            Object::Capability(cap) => write!(f, "capability={cap}"),
+            Object::Open(OpenRefusal::ExecWrite) => write!(f, "open=exec-write"),
         }
     }
 }
@@ -439,6 +467,25 @@ pub(crate) fn socket_create(family: i32, word: u8) -> bool {
     !objects::socket_allowed(family) && object_refused(word, Object::Socket(family), false)
 }
 
+/// The `security_kernel_module_request` kprobe for a confined caller: the
+/// module load is refused. The name (partly chosen by the caller, e.g.
+/// `tcp_<name>`) is logged with every byte outside printable ASCII and
+/// every space replaced by `?`.
+pub(crate) fn module_request(name: &[u8], word: u8) -> bool {
+    let mut clean = [0u8; 32];
+    for (c, &b) in clean.iter_mut().zip(name.iter().take(31)) {
+        *c = if b.is_ascii_graphic() { b } else { b'?' };
+    }
+    object_refused(word, Object::Module(clean), false)
+}
+
+/// The `security_capable` kprobe for a confined caller's own credentials:
+/// whether to refuse capability `cap`. Logged unless the kernel only asks
+/// quietly (`CAP_OPT_NOAUDIT`).
+pub(crate) fn capable(cap: i32, audit: bool, word: u8) -> bool {
+    !objects::capability_kept(cap) && object_refused(word, Object::Capability(cap), !audit)
+}
+
 /// `PTRACE_MODE_NOAUDIT`: the kernel only probes whether access would be
 /// allowed (e.g. which fields `/proc/<pid>/stat` shows); refused quietly.
 const PTRACE_MODE_NOAUDIT: u32 = 0x04;
@@ -461,6 +508,7 @@ pub(crate) fn fork(parent: &Task<'_>, child: &Task<'_>) {
     }
     let state = ffi::state_of(parent.tgid());
     if state == 0 {
+        objects_ffi::fork_unconfined(parent.tgid(), child.tgid());
         return;
     }
     // The parent's entry holds a reference, so this cannot fail unless the
@@ -483,31 +531,46 @@ pub(crate) fn fork(parent: &Task<'_>, child: &Task<'_>) {
             return;
         }
     };
-    if ffi::procs_insert(child.tgid(), entry, state, true).is_err() {
-        ffi::module_put();
-        fail_closed(child, "cannot record the child");
+    match ffi::procs_insert(child.tgid(), entry, state, true) {
+        Ok(()) => {}
+        // A prctl's scan for racing forks saw the child in the task list
+        // before this probe ran and confined it already.
+        Err(InsertError::Exists) => ffi::module_put(),
+        Err(InsertError::Failed) => {
+            ffi::module_put();
+            fail_closed(child, "cannot record the child");
+        }
     }
 }
 
-/// A child of the current process created by a fork that raced its
-/// `PR_SECCOMP_MODE_SET` (the fork probe read the old, unconfined word):
-/// confined now as the fork probe would have, before the prctl returns. A
-/// child that confined itself meanwhile keeps its own mode.
-pub(crate) fn adopt_child(parent: &Task<'_>, child: &Task<'_>) {
+/// A process created by a fork that raced its parent's
+/// `PR_SECCOMP_MODE_SET` (the fork probe read the parent's old, unconfined
+/// word), or forked by such a process before it was confined: confined now
+/// with its parent's mode, as the fork probe would have, before the prctl
+/// returns; also a child of the process that has never run. A process that
+/// confined itself meanwhile keeps its own mode. Returns whether it was
+/// confined now (a process that cannot be is killed instead).
+pub(crate) fn adopt_child(parent: &Task<'_>, child: &Task<'_>) -> bool {
     if ffi::state_of(child.tgid()) != 0 {
-        return;
+        return false;
     }
     let state = ffi::state_of(parent.tgid());
-    let Some(origin) = ffi::procs_get(parent).map(|e| e.origin.clone()) else {
-        return;
+    // The parent may be another process (a racing child adopted before its
+    // own child), whose exit may free its entry: look at it locked.
+    let mut origin = None;
+    ffi::procs_with_locked(parent.tgid(), |e| origin = e.map(|e| e.origin.clone()));
+    let Some(origin) = origin.filter(|_| state != 0) else {
+        fail_closed(child, "racing process without a confined parent");
+        return false;
     };
-    if state == 0 || !ffi::module_get() {
-        return;
+    if !ffi::module_get() {
+        fail_closed(child, "module reference");
+        return false;
     }
     let Ok(entry) = ffi::alloc_entry(Confined::new(child, origin), GFP_ATOMIC) else {
         ffi::module_put();
         fail_closed(child, "out of memory");
-        return;
+        return false;
     };
     match ffi::procs_insert(child.tgid(), entry, state, true) {
         // A child that already ran may be exiting: if its exit probe ran
@@ -517,12 +580,22 @@ pub(crate) fn adopt_child(parent: &Task<'_>, child: &Task<'_>) {
                 drop(entry);
                 ffi::module_put();
             }
+            false
         }
-        Ok(()) => {}
-        Err(InsertError::Exists) => ffi::module_put(),
+        // It ran unconfined: it may have begun an io_uring setup.
+        Ok(()) if objects_ffi::uring_seen_of(child.tgid()) => {
+            fail_closed(child, "racing process set up io_uring");
+            true
+        }
+        Ok(()) => true,
+        Err(InsertError::Exists) => {
+            ffi::module_put();
+            false
+        }
         Err(InsertError::Failed) => {
             ffi::module_put();
             fail_closed(child, "cannot record the child");
+            false
         }
     }
 }
@@ -548,6 +621,7 @@ pub(crate) fn exit(task: &Task<'_>, group_dead: bool) {
         return;
     }
     objects_ffi::uring_forget(task.tgid());
+    objects_ffi::racing_forget(task.tgid());
     // The mode word is non-zero exactly while the process has an entry.
     if ffi::state_of(task.tgid()) == 0 {
         return;
@@ -556,6 +630,34 @@ pub(crate) fn exit(task: &Task<'_>, group_dead: bool) {
         drop(entry);
         ffi::module_put();
     }
+}
+
+/// The `sched_process_exec` probe: the new program starts without the old
+/// one's io_uring rings (exec cancels them and closes their descriptors, a
+/// descriptor kept open is still seen), so a past `io_uring_setup` no longer
+/// keeps the process from entering a mode. A confined process never gets
+/// here: it cannot exec.
+pub(crate) fn exec(task: &Task<'_>) {
+    objects_ffi::uring_forget(task.tgid());
+}
+
+/// One held-back kill in the status file:
+/// `<tag> pid origin mode abi syscall comm`.
+fn print_kill(m: &SeqFile, tag: &str, k: &HeldKill) {
+    let abi = RUNTIME_ABIS
+        .into_iter()
+        .find(|&a| abi_index(a) == usize::from(k.abi));
+    kernel::seq_print!(
+        m,
+        "{} {} {} {} {} {} {}\n",
+        tag,
+        k.tgid,
+        k.origin,
+        k.mode,
+        abi.map_or("?", abi_name),
+        k.nr,
+        comm_str(&k.comm)
+    );
 }
 
 /// `/proc/seccomp_mode`: the confined processes, then the counters.
@@ -594,22 +696,33 @@ pub(crate) fn status(m: &SeqFile) {
         "# log lines held back by a tree's budget: {}\n",
         audit::SUPPRESSED.load(Relaxed)
     );
-    kernel::seq_print!(m, "# held-back kills: pid origin mode abi syscall comm\n");
-    audit::for_each_kill(|k| {
-        let abi = RUNTIME_ABIS
-            .into_iter()
-            .find(|&a| abi_index(a) == usize::from(k.abi));
-        kernel::seq_print!(
-            m,
-            "kill {} {} {} {} {} {}\n",
-            k.tgid,
-            k.origin,
-            k.mode,
-            abi.map_or("?", abi_name),
-            k.nr,
-            comm_str(&k.comm)
-        );
+    kernel::seq_print!(
+        m,
+        "# held-back kills per live tree: tree <origin> <held back>, then its last {}\n",
+        audit::TREE_RECORDS
+    );
+    let mut shown = [0i32; 64];
+    let mut n_shown = 0;
+    ffi::procs_for_each(|e, _| {
+        let origin = &e.origin;
+        if shown[..n_shown].contains(&origin.tgid) {
+            return;
+        }
+        if let Some(slot) = shown.get_mut(n_shown) {
+            *slot = origin.tgid;
+            n_shown += 1;
+        }
+        let held = origin.held_count();
+        if held > 0 {
+            kernel::seq_print!(m, "tree {} {}\n", origin.tgid, held);
+            origin.for_each_held(|k| print_kill(m, "tree-kill", k));
+        }
     });
+    kernel::seq_print!(
+        m,
+        "# held-back kills of any tree: pid origin mode abi syscall comm\n"
+    );
+    audit::for_each_kill(|k| print_kill(m, "kill", k));
     kernel::seq_print!(m, "# mode objects refused logged\n");
     for (i, c) in OBJECT_COUNTERS.iter().enumerate() {
         kernel::seq_print!(

@@ -60,6 +60,15 @@ pub(crate) const CONTROL_FS: [(u32, &str, FsRule); 15] = [
     (0x6573_5543, "fusectl", FsRule::NoAccess),
 ];
 
+/// `S_IFREG`.
+pub(crate) const S_IFREG: u32 = 0o100000;
+
+/// Mode bits of a regular file that a confined process may not write to:
+/// programs (and set-id programs) other processes run. Together with the
+/// mode check on file creation, nothing it writes becomes or stays
+/// executable.
+pub(crate) const EXEC_BITS: u32 = 0o7111;
+
 /// procfs's magic.
 pub(crate) const PROC_SUPER_MAGIC: u32 = 0x9fa0;
 
@@ -102,6 +111,8 @@ pub(crate) enum OpenRefusal {
     Fs(&'static str),
     /// One of [`PROC_NO_READ`].
     ProcFile(&'static str),
+    /// Writing to a regular file with an execute, set-id or sticky bit.
+    ExecWrite,
     /// A file of another process's `/proc/<pid>/` directory.
     ProcOtherProcess,
 }
@@ -115,6 +126,9 @@ pub(crate) fn open_verdict(f: &OpenFacts<'_>) -> Option<OpenRefusal> {
         }
         S_IFBLK => return Some(OpenRefusal::BlockDev(f.major, f.minor)),
         _ => {}
+    }
+    if f.mode & S_IFMT == S_IFREG && f.write && f.mode & EXEC_BITS != 0 {
+        return Some(OpenRefusal::ExecWrite);
     }
     let (_, name, rule) = CONTROL_FS.iter().find(|(m, _, _)| *m == f.magic)?;
     match rule {
@@ -137,6 +151,24 @@ pub(crate) fn open_verdict(f: &OpenFacts<'_>) -> Option<OpenRefusal> {
         }
     }
     None
+}
+
+/// The capabilities a confined process keeps (if it has them): what a
+/// daemon running as root uses on its files and ports — `CAP_CHOWN`,
+/// `CAP_DAC_OVERRIDE`, `CAP_DAC_READ_SEARCH`, `CAP_FOWNER`, `CAP_SETGID`,
+/// `CAP_SETUID`, `CAP_NET_BIND_SERVICE` (vsftpd's active-mode port 20),
+/// `CAP_IPC_LOCK`, `CAP_SYS_CHROOT`, `CAP_SYS_RESOURCE`, `CAP_AUDIT_WRITE`.
+/// Every other one is refused: `CAP_NET_ADMIN` (netfilter, routes, interfaces
+/// through socket options), `CAP_NET_RAW` (raw and packet sockets),
+/// `CAP_SYS_ADMIN`, `CAP_SYS_RAWIO`, `CAP_SYS_MODULE`, `CAP_SYS_PTRACE`,
+/// `CAP_PERFMON` (another process's memory maps past the ptrace check),
+/// `CAP_SYSLOG` (kernel addresses in `/proc/kallsyms`), `CAP_FSETID`,
+/// `CAP_KILL`, `CAP_MKNOD`, `CAP_BPF`, ...
+pub(crate) const CAPS_KEPT: [i32; 11] = [0, 1, 2, 3, 6, 7, 10, 14, 18, 24, 29];
+
+/// Whether a confined process may use capability `cap`.
+pub(crate) fn capability_kept(cap: i32) -> bool {
+    CAPS_KEPT.contains(&cap)
 }
 
 /// `AF_UNIX`, `AF_INET`, `AF_INET6`: the families a network daemon needs,

@@ -8,7 +8,8 @@ use kernel::prelude::*;
 #[kunit_tests(seccomp_mode_objects)]
 mod tests {
     use crate::objects::{
-        open_verdict, socket_allowed, OpenFacts, OpenRefusal, CONTROL_FS, S_IFBLK, S_IFCHR,
+        capability_kept, open_verdict, socket_allowed, OpenFacts, OpenRefusal, CONTROL_FS, S_IFBLK,
+        S_IFCHR,
     };
 
     const S_IFREG: u32 = 0o100000;
@@ -135,6 +136,48 @@ mod tests {
             }),
             None
         );
+    }
+
+    #[test]
+    fn no_writing_to_programs() {
+        for mode in [
+            0o755u32,
+            0o700,
+            0o711,
+            0o644 | 0o4000,
+            0o644 | 0o2000,
+            0o1644,
+            0o100,
+        ] {
+            assert_eq!(
+                open_verdict(&file(TMPFS, S_IFREG | mode, true)),
+                Some(OpenRefusal::ExecWrite)
+            );
+            // Reading (and running, elsewhere) is the file's business.
+            assert_eq!(open_verdict(&file(TMPFS, S_IFREG | mode, false)), None);
+        }
+        for mode in [0o644u32, 0o600, 0o666, 0o000] {
+            assert_eq!(open_verdict(&file(TMPFS, S_IFREG | mode, true)), None);
+        }
+        // Directories' x bits are search permission.
+        assert_eq!(open_verdict(&file(TMPFS, S_IFDIR | 0o755, false)), None);
+    }
+
+    #[test]
+    fn capabilities_kept() {
+        // CHOWN, DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER, SETGID, SETUID,
+        // NET_BIND_SERVICE, IPC_LOCK, SYS_CHROOT, SYS_RESOURCE, AUDIT_WRITE.
+        for cap in [0, 1, 2, 3, 6, 7, 10, 14, 18, 24, 29] {
+            assert!(capability_kept(cap));
+        }
+        // FSETID, KILL, SETPCAP, NET_ADMIN, NET_RAW, SYS_MODULE, SYS_RAWIO,
+        // SYS_PTRACE, SYS_ADMIN, MKNOD, SYSLOG, PERFMON, BPF,
+        // CHECKPOINT_RESTORE, unknown.
+        for cap in [
+            4, 5, 8, 12, 13, 16, 17, 19, 21, 27, 34, 38, 39, 40, 41, 63, -1,
+        ] {
+            assert!(!capability_kept(cap));
+        }
     }
 
     #[test]

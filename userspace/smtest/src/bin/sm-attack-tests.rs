@@ -641,13 +641,31 @@ fn confinement_race_leaves_no_unconfined_descendant() -> Result<(), String> {
     .expect_exit(0)
 }
 
+/// `fork` as the bare syscall: the child returns straight into the caller
+/// (no fork handlers, so it may only make raw syscalls and `_exit`).
+fn raw_fork() -> libc::pid_t {
+    // SAFETY: clone with SIGCHLD and no stack is fork; no pointers.
+    unsafe { libc::syscall(libc::SYS_clone, libc::SIGCHLD, 0, 0, 0, 0) as libc::pid_t }
+}
+
+/// The report of a process in the fork/prctl overlap test: 1 if it first
+/// ran before the prctl returned, else 2 in mode 2, 3 unconfined.
+fn overlap_code(ran_late: bool) -> i32 {
+    match (ran_late, get_mode()) {
+        (false, _) => 1,
+        (true, Ok(2)) => 2,
+        (true, _) => 3,
+    }
+}
+
 /// A fork in one thread overlapping the prctl in another: every child whose
 /// first instruction runs after the prctl returned must be in mode 2, also
 /// the children of forks that began before the prctl and whose probe read
 /// the old mode word (the prctl adopts those before it returns). Children
 /// that ran before the prctl returned existed before it and are not
-/// checked. Each child reads a shared flag, set by the parent right after
-/// the prctl returned, as its very first action.
+/// checked, nor are their own children. Each child, and a grandchild it
+/// forks at once, reads a shared flag, set by the parent right after the
+/// prctl returned, as its very first action.
 fn fork_overlapping_prctl_leaves_no_late_child_unconfined() -> Result<(), String> {
     const ROUNDS: u32 = 30;
     const MAX_FORKS: usize = 200;
@@ -678,16 +696,33 @@ fn fork_overlapping_prctl_leaves_no_late_child_unconfined() -> Result<(), String
                     let mut after = 0;
                     while pids.len() < MAX_FORKS && after < 5 {
                         after += usize::from(done.load(Ordering::SeqCst) != 0);
+                        // A raw fork: glibc's wrapper runs its fork handlers
+                        // in the child before returning, so the child's first
+                        // instructions would not be ours.
                         // SAFETY: the child reads the flag, asks its mode and
                         // `_exit`s.
-                        match unsafe { libc::fork() } {
+                        match raw_fork() {
                             0 => {
                                 let ran_late = done.load(Ordering::SeqCst) != 0;
-                                let code = match (ran_late, get_mode()) {
-                                    (false, _) => 1,
-                                    (true, Ok(2)) => 2,
-                                    (true, _) => 3,
+                                // A grandchild, forked before this child may
+                                // have been confined, reports the same way.
+                                let grandchild = match raw_fork() {
+                                    0 => {
+                                        let ran_late = done.load(Ordering::SeqCst) != 0;
+                                        // SAFETY: ends the grandchild.
+                                        unsafe { libc::_exit(overlap_code(ran_late)) }
+                                    }
+                                    -1 => 0,
+                                    pid => match waitpid(Pid::from_raw(pid), None) {
+                                        Ok(WaitStatus::Exited(_, c)) => c,
+                                        _ => 3,
+                                    },
                                 };
+                                // The grandchild of a child that ran before
+                                // the prctl returned is the child's business.
+                                let own = overlap_code(ran_late);
+                                let grandchild = if own == 1 { 0 } else { grandchild };
+                                let code = own * 4 + grandchild;
                                 // SAFETY: ends the child.
                                 unsafe { libc::_exit(code) }
                             }
@@ -696,11 +731,23 @@ fn fork_overlapping_prctl_leaves_no_late_child_unconfined() -> Result<(), String
                         }
                         forked.fetch_add(1, Ordering::SeqCst);
                     }
-                    let mut tally = [0u32; 4];
+                    // Children: [killed, ran before, ran after in mode 2,
+                    // ran after unconfined]; then the same for the
+                    // grandchildren of the children that ran after (0: not
+                    // counted).
+                    let mut tally = [0u32; 8];
                     for pid in pids {
-                        if let Ok(WaitStatus::Exited(_, c)) = waitpid(Pid::from_raw(pid), None) {
-                            tally[usize::try_from(c).unwrap_or(0).min(3)] += 1;
-                        }
+                        let code = match waitpid(Pid::from_raw(pid), None) {
+                            Ok(WaitStatus::Exited(_, c)) => c,
+                            // Killed: counted apart, as a failure.
+                            _ => {
+                                tally[0] += 1;
+                                continue;
+                            }
+                        };
+                        let (child, grandchild) = (code / 4, code % 4);
+                        tally[usize::try_from(child).unwrap_or(3).min(3)] += 1;
+                        tally[4 + usize::try_from(grandchild).unwrap_or(3).min(3)] += 1;
                     }
                     tally
                 })
@@ -729,19 +776,19 @@ fn fork_overlapping_prctl_leaves_no_late_child_unconfined() -> Result<(), String
             .chunks_exact(4)
             .map(|c| u32::from_ne_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
-        if t.len() != 4 {
+        if t.len() != 8 {
             return Err(format!("round {round}: short report {report:?}"));
         }
-        if t[3] > 0 {
+        if t[3] > 0 || t[7] > 0 || t[0] > 0 {
             return Err(format!(
-                "round {round}: {} children first ran after the prctl returned, unconfined",
-                t[3]
+                "round {round}: {} children and {} grandchildren first ran after the prctl returned, unconfined; {} children killed (tally {t:?})",
+                t[3], t[7], t[0]
             ));
         }
-        late += t[2];
-        early += t[1];
+        late += t[2] + t[6];
+        early += t[1] + t[5];
     }
-    println!("# fork/prctl overlap: {late} children first ran after the prctl (all in mode 2), {early} before");
+    println!("# fork/prctl overlap: {late} children and grandchildren first ran after the prctl (all in mode 2), {early} before");
     if late == 0 {
         return Err("no child ran after the prctl: the race was not exercised".into());
     }
@@ -864,7 +911,12 @@ fn cases() -> Vec<Case> {
 }
 
 fn main() {
-    let cases = cases();
+    // `sm-attack-tests [SUBSTRING]`: only the cases whose name contains it.
+    let only = std::env::args().nth(1).unwrap_or_default();
+    let cases: Vec<Case> = cases()
+        .into_iter()
+        .filter(|(name, _)| name.contains(&only))
+        .collect();
     let mut tap = Tap::new(std::io::stdout(), cases.len());
     for (name, case) in &cases {
         tap.case(name, case());

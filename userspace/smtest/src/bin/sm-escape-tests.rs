@@ -664,6 +664,103 @@ fn modprobe_confined() -> Result<(), String> {
     })
 }
 
+/// SCTP: a protocol this kernel does not have, so `socket(AF_INET,
+/// SOCK_STREAM, 132)` asks for `net-pf-2-proto-132-type-1`, as any user may.
+const UNKNOWN_PROTOCOL: i32 = 132;
+
+fn protocol_autoload_control() -> Result<(), String> {
+    with_modprobe_restored(|| {
+        write_existing(MODPROBE, MODPROBE_SCRIPT.as_bytes())?;
+        control(
+            || match socket(libc::AF_INET, libc::SOCK_STREAM, UNKNOWN_PROTOCOL) {
+                Ok(fd) => {
+                    close(fd);
+                    Err("this kernel has protocol 132".into())
+                }
+                Err(_) => Ok(()),
+            },
+        )?;
+        if wait_for(MODPROBE_MARKER, 3000) {
+            Ok(())
+        } else {
+            Err("the protocol autoload did not run the modprobe script".into())
+        }
+    })
+}
+
+fn protocol_autoload_confined() -> Result<(), String> {
+    with_modprobe_restored(|| {
+        write_existing(MODPROBE, MODPROBE_SCRIPT.as_bytes())?;
+        let r = confined_ok(
+            || match socket(libc::AF_INET, libc::SOCK_STREAM, UNKNOWN_PROTOCOL) {
+                Ok(_) => Err("socket with protocol 132 succeeded".into()),
+                Err(_) => Ok(()),
+            },
+        )?;
+        sleep_ms(300);
+        if exists(MODPROBE_MARKER) {
+            return Err("the confined process's protocol autoload ran the script".into());
+        }
+        r.refused("module=net-pf-2-proto-132-type-1")
+    })
+}
+
+fn raw_socket(expect: Result<(), i32>) -> Result<(), String> {
+    match (
+        socket(libc::AF_INET, libc::SOCK_RAW, libc::IPPROTO_RAW),
+        expect,
+    ) {
+        (Ok(fd), Ok(())) => {
+            close(fd);
+            Ok(())
+        }
+        (Err(e), Err(want)) if e == want => Ok(()),
+        (got, want) => Err(format!(
+            "socket(AF_INET, SOCK_RAW): {:?}, want {:?}",
+            got.map_err(ename),
+            want.map_err(ename)
+        )),
+    }
+}
+
+fn raw_socket_confined() -> Result<(), String> {
+    // CAP_NET_RAW (13) is not among the capabilities a confined root keeps.
+    let r = confined_ok(|| raw_socket(Err(libc::EPERM)))?;
+    r.refused("capability=13")
+}
+
+const PROGRAM: &str = "/tmp/sm-escape-program.sh";
+const PROGRAM_TEXT: &str = "#!/bin/sh\necho original\n";
+
+fn overwrite_program() -> Result<(), String> {
+    write_existing(PROGRAM, b"#!/bin/sh\necho pwned\n")
+}
+
+fn program_write_control() -> Result<(), String> {
+    write_file(PROGRAM, PROGRAM_TEXT, 0o755)?;
+    control(overwrite_program)?;
+    let now = std::fs::read_to_string(PROGRAM).map_err(|e| e.to_string())?;
+    if now.contains("pwned") {
+        Ok(())
+    } else {
+        Err(format!("the program was not rewritten: {now:?}"))
+    }
+}
+
+fn program_write_confined() -> Result<(), String> {
+    write_file(PROGRAM, PROGRAM_TEXT, 0o755)?;
+    let r = confined_ok(|| {
+        open_eacces(PROGRAM, libc::O_WRONLY | libc::O_TRUNC)?;
+        // O_CREAT on an existing file ignores the mode argument.
+        open_eacces(PROGRAM, libc::O_WRONLY | libc::O_CREAT)
+    })?;
+    let now = std::fs::read_to_string(PROGRAM).map_err(|e| e.to_string())?;
+    if now != PROGRAM_TEXT {
+        return Err(format!("the program changed: {now:?}"));
+    }
+    r.refused("open=exec-write")
+}
+
 // ---------------------------------------------------------------------------
 // 3. procfs kernel files, sysfs, debugfs, tracefs.
 
@@ -2351,6 +2448,21 @@ fn cases() -> Vec<Case> {
             || proc_pid_attack(Some(1000), true),
         ),
         works_both_ways("own_proc_self_and_meminfo_reads_work", own_proc_reads),
+        case(
+            "protocol_autoload_is_refused",
+            protocol_autoload_control,
+            protocol_autoload_confined,
+        ),
+        case(
+            "raw_socket_needs_a_refused_capability",
+            || control(|| raw_socket(Ok(()))),
+            raw_socket_confined,
+        ),
+        case(
+            "writing_to_an_existing_program_is_refused",
+            program_write_control,
+            program_write_confined,
+        ),
         case(
             "procfs_write_opens_are_refused",
             procfs_write_control,
