@@ -154,10 +154,12 @@ static int sm_kp_file_open(struct kprobe *kp, struct pt_regs *regs)
 	struct file *file;
 	struct dentry *dentry;
 	struct inode *inode;
-	struct sm_open_facts f = {};
+	struct sm_open_facts f;
 
 	if (likely(!word))
 		return 0;
+	/* Zeroed only here: the unconfined path must not pay for it. */
+	memset(&f, 0, sizeof(f));
 	file = (struct file *)regs_get_kernel_argument(regs, 0);
 	dentry = file->f_path.dentry;
 	inode = file_inode(file);

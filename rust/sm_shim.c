@@ -265,9 +265,11 @@ static noinline __noclone void sm_probe_slow(void *data, struct pt_regs *regs, l
  * caller's syscalls other than prctl, and a confined caller's syscalls that
  * its mode allows whatever their arguments (bitmaps built by Rust from the
  * tables). Everything else, every denial included, is decided by Rust's
- * sm_rs_sys_enter() (src/hooks.rs).
+ * sm_rs_sys_enter() (src/hooks.rs). notrace: with the function tracer
+ * built in, a traceable function starts with a 5-byte nop that every
+ * syscall would execute.
  */
-void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id)
+notrace void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	u8 word = sm_current_state_inline();
 

@@ -9,13 +9,18 @@
 //! CPU time and the wall-clock time of a child that makes the ops after a
 //! warm-up, minus those of a child that only warms up, per op, median of
 //! several repetitions (under QEMU `-icount shift=0` one nanosecond is one
-//! guest instruction).
+//! guest instruction). OP is one of `getppid`, `read0` (zero-length read of
+//! `/dev/zero`), `write1` (one byte to `/dev/null`), `read4k` (`pread` of
+//! 4 KiB), `openat` (`openat(AT_FDCWD, "/tmp/sm-bench.dat", O_RDONLY)` +
+//! `close`: every open passes `security_file_open`) and `fork` (`fork` +
+//! child `_exit` + `wait4`).
 //!
 //! `sm-bench park N` keeps N processes confined in mode 2 until its stdin
 //! closes. `sm-bench http VARIANT PORT N` fetches a file N times from netd
 //! and prints `BENCH VARIANT http NS NS` (wall clock per request, twice).
 
 use std::collections::BTreeMap;
+use std::ffi::CStr;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::os::fd::{AsRawFd, RawFd};
@@ -32,6 +37,8 @@ use tablecheck::tables;
 
 const REPS: usize = 7;
 const DATA: &str = "/tmp/sm-bench.dat";
+/// `DATA` for `openat`.
+const DATA_C: &CStr = c"/tmp/sm-bench.dat";
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Op {
@@ -39,6 +46,7 @@ enum Op {
     Read0,
     Write1,
     Read4k,
+    Openat,
     Fork,
 }
 
@@ -49,6 +57,7 @@ impl Op {
             "read0" => Op::Read0,
             "write1" => Op::Write1,
             "read4k" => Op::Read4k,
+            "openat" => Op::Openat,
             "fork" => Op::Fork,
             _ => return None,
         })
@@ -57,7 +66,7 @@ impl Op {
     fn iters(self) -> u64 {
         match self {
             Op::Fork => 500,
-            Op::Read4k => 25_000,
+            Op::Read4k | Op::Openat => 25_000,
             _ => 100_000,
         }
     }
@@ -165,6 +174,7 @@ fn run_once(how: &str, op: Op, warm: u64, iters: u64) -> Result<Cost, String> {
             match (libc::WIFEXITED(status), libc::WEXITSTATUS(status)) {
                 (true, 0) => {}
                 (true, 3) => return Err(format!("child could not confine itself ({how})")),
+                (true, 4) => return Err(format!("{op:?} failed in the child ({how})")),
                 _ => return Err(format!("child died ({how}): status {status:#x}")),
             }
             let wall = t0.elapsed().as_nanos() as u64;
@@ -205,6 +215,13 @@ fn child(how: &str, op: Op, warm: u64, iters: u64) -> ! {
                 }
                 Op::Read4k => {
                     libc::pread(fd, buf.as_mut_ptr().cast(), 4096, 0);
+                }
+                Op::Openat => {
+                    let f = libc::openat(libc::AT_FDCWD, DATA_C.as_ptr(), libc::O_RDONLY);
+                    if f < 0 {
+                        raw_exit(4);
+                    }
+                    libc::close(f);
                 }
                 Op::Fork => {
                     let pid = libc::fork();
