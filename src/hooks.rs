@@ -334,13 +334,16 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
             Ok(())
         }
         Err(err) => {
-            objects_ffi::entering_clear();
             ffi::module_put();
             match err {
-                // Another thread confined the process meanwhile: a
-                // transition from its state now.
+                // Another thread confined the process meanwhile: its prctl
+                // clears the entering bit once racing forks are confined;
+                // a transition from its state now.
                 InsertError::Exists => set_mode(regs, abi, args),
-                InsertError::Failed => Err(ENOMEM),
+                InsertError::Failed => {
+                    objects_ffi::entering_clear();
+                    Err(ENOMEM)
+                }
             }
         }
     }
