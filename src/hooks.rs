@@ -213,7 +213,7 @@ fn violation(regs: &mut SyscallRegs<'_>, s: State, abi: Abi, nr: i64) -> bool {
         // Once per process and number; a line held back by the budget is
         // tried again on the next occurrence.
         let first = entry.is_some_and(|e| !e.is_logged(abi, nr));
-        if first && may_log(entry) && entry.is_some_and(|e| e.mark_logged(abi, nr)) {
+        if first && may_log(entry, false) && entry.is_some_and(|e| e.mark_logged(abi, nr)) {
             log_violation(regs, "logged", s, abi, nr);
         }
         return true;
@@ -221,7 +221,7 @@ fn violation(regs: &mut SyscallRegs<'_>, s: State, abi: Abi, nr: i64) -> bool {
     regs.skip(-i64::from(bindings::EPERM));
     ffi::kill_current();
     count(s.mode, abi, KILLED);
-    if may_log_kill(entry) {
+    if may_log(entry, true) {
         log_violation(regs, "killed", s, abi, nr);
     } else {
         let task = ffi::current_task(regs);
@@ -242,19 +242,15 @@ fn violation(regs: &mut SyscallRegs<'_>, s: State, abi: Abi, nr: i64) -> bool {
 }
 
 /// Whether a log line about the process of `entry` may be written now: its
-/// tree's budget, or the module-wide one for a process without an entry.
-/// A line held back is counted.
-fn may_log(entry: Option<&Confined>) -> bool {
-    let ok = entry.map_or_else(ffi::log_ratelimit, |e| e.origin.may_log());
-    if !ok {
-        audit::SUPPRESSED.add(1, Relaxed);
-    }
-    ok
-}
-
-/// [`may_log`] for a kill line: the tree's kill budget.
-fn may_log_kill(entry: Option<&Confined>) -> bool {
-    let ok = entry.map_or_else(ffi::log_ratelimit, |e| e.origin.may_log_kill());
+/// tree's budget for kill lines (`kill`) or for the other lines, or the
+/// module-wide one for a process without an entry. A line held back is
+/// counted.
+fn may_log(entry: Option<&Confined>, kill: bool) -> bool {
+    let ok = match entry {
+        Some(e) if kill => e.origin.may_log_kill(),
+        Some(e) => e.origin.may_log(),
+        None => ffi::log_ratelimit(),
+    };
     if !ok {
         audit::SUPPRESSED.add(1, Relaxed);
     }
@@ -359,7 +355,7 @@ fn uring_race(regs: &SyscallRegs<'_>, s: State) {
     if let Some(e) = entry {
         e.violations.add(1, Relaxed);
     }
-    if may_log_kill(entry) {
+    if may_log(entry, true) {
         let task = ffi::current_task(regs);
         let comm = policy::sanitize_comm(task.comm());
         pr_info!(
@@ -444,7 +440,7 @@ fn object_refused(word: u8, obj: Object, quiet: bool) -> bool {
         return !s.log;
     }
     ffi::with_current(|task| {
-        if may_log(ffi::procs_get(task)) {
+        if may_log(ffi::procs_get(task), false) {
             let comm = policy::sanitize_comm(task.comm());
             pr_info!(
                 "{} pid={} comm={} mode={} {}\n",

@@ -190,28 +190,24 @@ pub fn child_with_pid<F: FnOnce() -> i32>(f: F) -> Result<(i32, Outcome), String
 /// An ia32 syscall through `int $0x80` from this 64-bit process: `eax` =
 /// `nr`, `ebx`, `ecx`, `edx`, `esi`, `edi` = `args`.
 pub fn int80(nr: u32, args: [u32; 5]) -> i32 {
-    let mut ret = nr;
-    // SAFETY: the caller picks the syscall; only integer registers are
-    // passed. rbx is reserved by LLVM, so it is swapped in and out; the
-    // compat entry may clobber r8-r11.
-    unsafe {
-        std::arch::asm!(
-            "xchg {b}, rbx",
-            "int 0x80",
-            "xchg {b}, rbx",
-            b = inout(reg) u64::from(args[0]) => _,
-            inlateout("eax") ret,
-            in("ecx") args[1],
-            in("edx") args[2],
-            in("esi") args[3],
-            in("edi") args[4],
-            lateout("r8") _,
-            lateout("r9") _,
-            lateout("r10") _,
-            lateout("r11") _,
-        );
-    }
-    ret as i32
+    int80_rbx(nr, u64::from(args[0]), [args[1], args[2], args[3], args[4]])
+}
+
+/// A fresh page below 4 GiB, which a 32-bit syscall can address (a
+/// static-pie binary's own data may lie above).
+pub fn low_page() -> Option<*mut u32> {
+    // SAFETY: an anonymous private mapping.
+    let page = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_32BIT,
+            -1,
+            0,
+        )
+    };
+    (page != libc::MAP_FAILED).then_some(page.cast())
 }
 
 /// A native `syscall` instruction with only `rax` set (any 64-bit value,
@@ -315,7 +311,9 @@ pub fn log_has_refused(pid: i32, mode: u8, object: &str) -> Result<bool, String>
 /// made with junk in the upper half of a register the kernel truncates.
 pub fn int80_rbx(nr: u32, rbx: u64, args: [u32; 4]) -> i32 {
     let mut ret = nr;
-    // SAFETY: as in `int80`; rbx is swapped in and out around the call.
+    // SAFETY: the caller picks the syscall; only integer registers are
+    // passed. rbx is reserved by LLVM, so it is swapped in and out; the
+    // compat entry may clobber r8-r11.
     unsafe {
         std::arch::asm!(
             "xchg {b}, rbx",

@@ -19,8 +19,8 @@ use nix::sys::signal::Signal;
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{pipe, Pid};
 use smtest::{
-    child_with_pid, get_mode, in_child, in_child_piped, int80, kernel_log, log_has_kill, raw_exit,
-    set_mode, syscall0, Outcome, Tap, PR_SECCOMP_MODE_GET, SECCOMP_MODE_FLAG_LOG,
+    child_with_pid, get_mode, in_child, in_child_piped, int80, kernel_log, log_has_kill, low_page,
+    raw_exit, set_mode, syscall0, Outcome, Tap, PR_SECCOMP_MODE_GET, SECCOMP_MODE_FLAG_LOG,
 };
 use tablecheck::tables;
 
@@ -218,22 +218,6 @@ fn ia32_execve_is_killed() -> Result<(), String> {
     killed_in_mode(2, "ia32", 11, "execve", || {
         int80(11, [0; 5]);
     })
-}
-
-/// A fresh page below 4 GiB, which a 32-bit syscall can address.
-fn low_page() -> Option<*mut u32> {
-    // SAFETY: an anonymous private mapping.
-    let page = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_32BIT,
-            -1,
-            0,
-        )
-    };
-    (page != libc::MAP_FAILED).then_some(page.cast())
 }
 
 /// ia32 `socketcall(SYS_SOCKET, ...)` runs in mode 2: ia32 `socket` is in

@@ -30,7 +30,7 @@ use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 use smtest::{
     get_mode, in_child, int80, int80_rbx, kernel_log, log_has_kill, log_has_object,
-    log_has_refused, set_mode, Outcome, Tap, SECCOMP_MODE_FLAG_LOG,
+    log_has_refused, low_page, set_mode, Outcome, Tap, SECCOMP_MODE_FLAG_LOG,
 };
 
 // ---------------------------------------------------------------------------
@@ -1320,22 +1320,6 @@ fn netlink_confined() -> Result<(), String> {
     }
     r.ok()?;
     r.refused(&format!("socket={}", libc::AF_NETLINK))
-}
-
-/// A fresh page below 4 GiB, which a 32-bit syscall can address.
-fn low_page() -> Option<*mut u32> {
-    // SAFETY: an anonymous private mapping.
-    let page = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_32BIT,
-            -1,
-            0,
-        )
-    };
-    (page != libc::MAP_FAILED).then_some(page.cast())
 }
 
 /// Socket arguments (family, type, protocol) for ia32 `socketcall` in a
