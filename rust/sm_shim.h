@@ -123,4 +123,13 @@ void sm_procs_for_each(void (*fn)(void *entry, u8 state, void *arg), void *arg);
 int sm_proc_create(int (*show)(struct seq_file *m, void *v));
 void sm_proc_remove(void);
 
+/* rust/sm_tables.c: the table modes' per-CPU counters and capability checks. */
+struct file;
+u64 __percpu *sm_pcpu_alloc(unsigned int n);
+void sm_pcpu_free(u64 __percpu *p);
+void sm_pcpu_inc(u64 __percpu *p, unsigned int i);
+u64 sm_pcpu_sum(u64 __percpu *p, unsigned int i);
+bool sm_file_init_ns_sys_admin(void *file);
+bool sm_current_init_ns_sys_admin(void);
+
 #endif /* SM_SHIM_H */

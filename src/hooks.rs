@@ -24,7 +24,8 @@ use crate::audit::{self, HeldKill, Origin};
 use crate::ffi::{self, InsertError, SyscallRegs, Task};
 use crate::objects::{self, OpenFacts, OpenRefusal};
 use crate::objects_ffi::{self, PostEnter};
-use crate::policy::{self, State, Verdict, PR_SECCOMP_MODE_GET, PR_SECCOMP_MODE_SET};
+use crate::policy::{self, Conf, State, Verdict, PR_SECCOMP_MODE_GET, PR_SECCOMP_MODE_SET};
+use crate::tablemode::{self, Label, Outcome};
 use crate::tables::{tables, Abi};
 
 #[cfg(not(CONFIG_X86_64))]
@@ -70,7 +71,15 @@ pub(crate) struct Confined {
     origin: Arc<Origin>,
     /// Complain mode: which (ABI, number) pairs were logged already.
     logged: [[Atomic<u64>; LOGGED_WORDS]; 3],
+    /// Table modes: which `LOG` rules (by index) were logged already, for
+    /// table generation `rule_gen`.
+    rule_logged: [Atomic<u64>; RULE_WORDS],
+    /// The table generation `rule_logged` is about.
+    rule_gen: Atomic<u64>,
 }
+
+/// Words of [`Confined::rule_logged`]: a bit per rule of the largest table.
+const RULE_WORDS: usize = crate::rules::MAX_RULES_PER_TABLE / 64;
 
 impl Confined {
     fn new(task: &Task<'_>, origin: Arc<Origin>) -> Self {
@@ -80,6 +89,32 @@ impl Confined {
             violations: Atomic::new(0),
             origin,
             logged: [const { [const { Atomic::new(0) }; LOGGED_WORDS] }; 3],
+            rule_logged: [const { Atomic::new(0) }; RULE_WORDS],
+            rule_gen: Atomic::new(0),
+        }
+    }
+
+    /// Marks `LOG` rule `rule` of table generation `gen` as logged; `false`
+    /// if it was already. A new generation starts with no rule logged.
+    fn mark_rule_logged(&self, rule: u16, gen: u64) -> bool {
+        if self.rule_gen.xchg(gen, Relaxed) != gen {
+            for w in self.rule_logged.iter() {
+                w.store(0, Relaxed);
+            }
+        }
+        let Some(word) = self.rule_logged.get(usize::from(rule) / 64) else {
+            return false;
+        };
+        let mask = 1u64 << (rule % 64);
+        let mut old = word.load(Relaxed);
+        loop {
+            if old & mask != 0 {
+                return false;
+            }
+            match word.cmpxchg(old, old | mask, Relaxed) {
+                Ok(_) => return true,
+                Err(cur) => old = cur,
+            }
         }
     }
 
@@ -129,8 +164,8 @@ const LOGGED: usize = 2;
 static COUNTERS: [[[Atomic<u64>; 3]; 3]; 2] =
     [const { [const { [const { Atomic::new(0) }; 3] }; 3] }; 2];
 
-fn count(mode: u8, abi: Abi, kind: usize) {
-    if let Some(per_mode) = COUNTERS.get(usize::from(mode).wrapping_sub(1)) {
+fn count(mode: u32, abi: Abi, kind: usize) {
+    if let Some(per_mode) = COUNTERS.get((mode as usize).wrapping_sub(1)) {
         per_mode[abi_index(abi)][kind].add(1, Relaxed);
     }
 }
@@ -168,13 +203,17 @@ pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, ia32: boo
             }
         }
         let ret = match option {
-            PR_SECCOMP_MODE_GET => policy::get(state, args).map(i64::from),
+            PR_SECCOMP_MODE_GET => get_mode(word, args),
             _ => set_mode(regs, abi, args).map(|()| 0),
         };
         regs.skip(ret.unwrap_or_else(|e| i64::from(e.to_errno())));
         return;
     }
     if word == 0 {
+        return;
+    }
+    if let Some((slot, log)) = policy::table_slot(word) {
+        table_syscall(regs, slot, log, abi, nr, true);
         return;
     }
     // A word no state encodes to cannot happen; fail closed all the same.
@@ -191,6 +230,85 @@ pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, ia32: boo
     }
 }
 
+/// The confinement of mode word `word` (`None`: not confined). A table
+/// word whose slot holds no table (cannot happen) reads as a table mode no
+/// prctl can reach.
+fn conf_of(word: u8) -> Option<Conf> {
+    if let Some((slot, log)) = policy::table_slot(word) {
+        let mode = tablemode::mode_of(slot).unwrap_or(u32::MAX);
+        return Some(Conf { mode, log });
+    }
+    State::decode(word).map(Conf::of)
+}
+
+/// `PR_SECCOMP_MODE_GET` for mode word `word`.
+fn get_mode(word: u8, args: [u64; 4]) -> Result<i64> {
+    if policy::table_slot(word).is_none() {
+        return policy::get(State::decode(word), args).map(i64::from);
+    }
+    if args.iter().any(|&a| a != 0) {
+        return Err(EINVAL);
+    }
+    Ok(conf_of(word).map_or(0, |c| i64::from(c.mode)))
+}
+
+/// A syscall of a process in table slot `slot` (complaining if `log`):
+/// the table decides; `MODE1`/`MODE2` ask the static verdict. `at_entry`:
+/// the `sys_enter` decision, which counts, logs `LOG` rules and answers
+/// `ERRNO`; the check before a seccomp filter only kills. Returns whether
+/// the call may still run.
+fn table_syscall(
+    regs: &mut SyscallRegs<'_>,
+    slot: u8,
+    log: bool,
+    abi: Abi,
+    nr: i64,
+    at_entry: bool,
+) -> bool {
+    let args = policy::abi_args(abi, regs.args());
+    let (outcome, label) = tablemode::decide(slot, abi, nr, &args, at_entry, |label, rule, gen| {
+        log_rule(regs, slot, abi, nr, label, rule, gen)
+    });
+    let conf = || Conf {
+        mode: tablemode::mode_of(slot).unwrap_or(u32::MAX),
+        log,
+    };
+    let errno = match outcome {
+        Outcome::Allow => return true,
+        Outcome::Errno(e) => i64::from(e),
+        Outcome::Static(mode) => match policy::verdict(mode, abi, nr, &regs.args()) {
+            Verdict::Allow => return true,
+            Verdict::Enosys => i64::from(bindings::ENOSYS),
+            Verdict::Deny => return violation_at(regs, conf(), abi, nr, label),
+        },
+        Outcome::Kill => return violation_at(regs, conf(), abi, nr, label),
+    };
+    if at_entry {
+        regs.skip(-errno);
+    }
+    !at_entry
+}
+
+/// A `LOG` rule matched: log it once per process and rule.
+fn log_rule(regs: &SyscallRegs<'_>, slot: u8, abi: Abi, nr: i64, label: Label, rule: u16, gen: u64) {
+    let entry = ffi::procs_current(regs);
+    if !entry.is_some_and(|e| e.mark_rule_logged(rule, gen)) || !may_log(entry, false) {
+        return;
+    }
+    let task = ffi::current_task(regs);
+    let comm = policy::sanitize_comm(task.comm());
+    pr_info!(
+        "log pid={} comm={} mode={} abi={} syscall={} ({}) rule={}\n",
+        task.tgid(),
+        comm_str(&comm),
+        tablemode::mode_of(slot).unwrap_or(0),
+        abi_name(abi),
+        nr,
+        syscall_name(abi, nr),
+        label
+    );
+}
+
 /// The kernel's name of syscall `nr` of `abi`. x32 numbers below 512 share
 /// x86_64's names (the "common" rows of `syscall_64.tbl`); from 512 on they
 /// are x32's own rows.
@@ -204,6 +322,12 @@ fn syscall_name(abi: Abi, nr: i64) -> &'static str {
 /// A denied syscall: kill the process, or in complain mode log it once.
 /// Returns whether the syscall may still run.
 fn violation(regs: &mut SyscallRegs<'_>, s: State, abi: Abi, nr: i64) -> bool {
+    violation_at(regs, Conf::of(s), abi, nr, None)
+}
+
+/// [`violation`] in any mode; a table mode's log line names the rule or
+/// policy that decided.
+fn violation_at(regs: &mut SyscallRegs<'_>, s: Conf, abi: Abi, nr: i64, rule: Option<Label>) -> bool {
     let entry = ffi::procs_current(regs);
     if let Some(e) = entry {
         e.violations.add(1, Relaxed);
@@ -214,7 +338,7 @@ fn violation(regs: &mut SyscallRegs<'_>, s: State, abi: Abi, nr: i64) -> bool {
         // tried again on the next occurrence.
         let first = entry.is_some_and(|e| !e.is_logged(abi, nr));
         if first && may_log(entry, false) && entry.is_some_and(|e| e.mark_logged(abi, nr)) {
-            log_violation(regs, "logged", s, abi, nr);
+            log_violation(regs, "logged", s, abi, nr, rule);
         }
         return true;
     }
@@ -222,13 +346,13 @@ fn violation(regs: &mut SyscallRegs<'_>, s: State, abi: Abi, nr: i64) -> bool {
     ffi::kill_current();
     count(s.mode, abi, KILLED);
     if may_log(entry, true) {
-        log_violation(regs, "killed", s, abi, nr);
+        log_violation(regs, "killed", s, abi, nr, rule);
     } else {
         let task = ffi::current_task(regs);
         let held = HeldKill {
             tgid: task.tgid(),
             origin: entry.map_or(0, |e| e.origin.tgid),
-            mode: s.mode,
+            mode: s.mode.min(u32::from(u8::MAX)) as u8,
             abi: abi_index(abi) as u8,
             nr,
             comm: policy::sanitize_comm(task.comm()),
@@ -257,43 +381,85 @@ fn may_log(entry: Option<&Confined>, kill: bool) -> bool {
     ok
 }
 
-/// `seccomp_mode: <what> pid=<tgid> comm=<comm> mode=<m> abi=<abi> syscall=<nr> (<name>)`.
-fn log_violation(regs: &SyscallRegs<'_>, what: &str, s: State, abi: Abi, nr: i64) {
+/// `seccomp_mode: <what> pid=<tgid> comm=<comm> mode=<m> abi=<abi> syscall=<nr> (<name>)`,
+/// and ` rule=<chain>#<n>` or ` rule=<chain>:policy` in a table mode.
+fn log_violation(regs: &SyscallRegs<'_>, what: &str, s: Conf, abi: Abi, nr: i64, rule: Option<Label>) {
     let task = ffi::current_task(regs);
     let comm = policy::sanitize_comm(task.comm());
-    pr_info!(
-        "{} pid={} comm={} mode={} abi={} syscall={} ({})\n",
-        what,
-        task.tgid(),
-        comm_str(&comm),
-        s.mode,
-        abi_name(abi),
-        nr,
-        syscall_name(abi, nr)
-    );
+    match rule {
+        Some(rule) => pr_info!(
+            "{} pid={} comm={} mode={} abi={} syscall={} ({}) rule={}\n",
+            what,
+            task.tgid(),
+            comm_str(&comm),
+            s.mode,
+            abi_name(abi),
+            nr,
+            syscall_name(abi, nr),
+            rule
+        ),
+        None => pr_info!(
+            "{} pid={} comm={} mode={} abi={} syscall={} ({})\n",
+            what,
+            task.tgid(),
+            comm_str(&comm),
+            s.mode,
+            abi_name(abi),
+            nr,
+            syscall_name(abi, nr)
+        ),
+    }
 }
 
 /// `PR_SECCOMP_MODE_SET` for the current process.
 fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
-    let task = ffi::current_task(regs);
-    let tgid = task.tgid();
+    let tgid = ffi::current_task(regs).tgid();
+    let tables_on = tablemode::enabled();
     {
         // Transitions of a confined process happen under the map lock, so
         // that concurrent threads cannot interleave their updates.
         let lock = ffi::ProcsLock::lock();
-        let cur = State::decode(lock.state(tgid));
-        if let Some(cur) = cur {
-            let new = policy::transition(Some(cur), args)?;
+        let word = lock.state(tgid);
+        if let Some(cur) = conf_of(word) {
+            let new = policy::transition_any(Some(cur), args, tables_on)?;
             if let Some(new) = new.filter(|&n| n != cur) {
-                lock.set_state(tgid, new.encode());
+                // Only the complain flag can change (tighter or same mode).
+                let word = match policy::table_slot(word) {
+                    Some((slot, _)) => policy::table_word(slot, new.log),
+                    None => State {
+                        mode: new.mode as u8,
+                        log: new.log,
+                    }
+                    .encode(),
+                };
+                lock.set_state(tgid, word);
                 count(new.mode, abi, ENTERED);
             }
             return Ok(());
         }
     }
-    let Some(new) = policy::transition(None, args)? else {
+    let Some(new) = policy::transition_any(None, args, tables_on)? else {
         return Ok(());
     };
+    if new.is_table() {
+        // The table cannot be deleted until the process is recorded in it.
+        tablemode::with_table(new.mode, |slot| {
+            enter(regs, abi, args, policy::table_word(slot, new.log), new)
+        })
+    } else {
+        let word = State {
+            mode: new.mode as u8,
+            log: new.log,
+        }
+        .encode();
+        enter(regs, abi, args, word, new)
+    }
+}
+
+/// An unconfined process enters `new` (mode word `word`).
+fn enter(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4], word: u8, new: Conf) -> Result {
+    let task = ffi::current_task(regs);
+    let tgid = task.tgid();
     if !ffi::tgid_valid(tgid) {
         return Err(EINVAL);
     }
@@ -320,7 +486,7 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
     // Forks of other threads that read the word before it is published
     // mark their children racing from here on (see `adopt_child`).
     objects_ffi::entering_set();
-    match ffi::procs_insert(tgid, entry, new.encode(), false) {
+    match ffi::procs_insert(tgid, entry, word, false) {
         Ok(()) => {
             count(new.mode, abi, ENTERED);
             post.queue();
@@ -348,7 +514,7 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
 /// Another thread began an `io_uring_setup` that did not see the mode word
 /// this prctl just published: the ring may appear after the prctl returns,
 /// so the process is killed before it does.
-fn uring_race(regs: &SyscallRegs<'_>, s: State) {
+fn uring_race(regs: &SyscallRegs<'_>, s: Conf) {
     ffi::kill_current();
     count(s.mode, Abi::X86_64, KILLED);
     let entry = ffi::procs_current(regs);
@@ -374,6 +540,9 @@ fn uring_race(regs: &SyscallRegs<'_>, s: State) {
 /// was killed).
 pub(crate) fn seccomp_entry(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, ia32: bool) -> bool {
     let abi = policy::classify_x86(ia32, nr);
+    if let Some((slot, log)) = policy::table_slot(word) {
+        return our_prctl(abi, nr, regs).is_none() && !table_syscall(regs, slot, log, abi, nr, false);
+    }
     let Some(s) = State::decode(word) else {
         return !violation(regs, State::enforce(policy::MODE_STRICT), abi, nr);
     };
@@ -424,16 +593,18 @@ impl fmt::Display for Object {
     }
 }
 
-/// Object refusals per mode: `[mode - 1][refused, logged]`.
-static OBJECT_COUNTERS: [[Atomic<u64>; 2]; 2] = [const { [const { Atomic::new(0) }; 2] }; 2];
+/// Object refusals per mode: `[mode - 1][refused, logged]`, the table
+/// modes together in the last row.
+static OBJECT_COUNTERS: [[Atomic<u64>; 2]; 3] = [const { [const { Atomic::new(0) }; 2] }; 3];
 
 /// A confined process (mode word `word`) used a refused object: refuse it
 /// or, complaining, log it and let it be. Logs (rate-limited) unless
 /// `quiet`. Returns whether to refuse.
 fn object_refused(word: u8, obj: Object, quiet: bool) -> bool {
     // A word no state encodes to cannot happen; fail closed all the same.
-    let s = State::decode(word).unwrap_or(State::enforce(policy::MODE_STRICT));
-    if let Some(c) = OBJECT_COUNTERS.get(usize::from(s.mode).wrapping_sub(1)) {
+    let s = conf_of(word).unwrap_or(Conf::of(State::enforce(policy::MODE_STRICT)));
+    let row = if s.is_table() { 2 } else { (s.mode as usize).wrapping_sub(1) };
+    if let Some(c) = OBJECT_COUNTERS.get(row) {
         c[usize::from(s.log)].add(1, Relaxed);
     }
     if quiet {
@@ -663,7 +834,7 @@ fn print_kill(m: &SeqFile, tag: &str, k: &HeldKill) {
 pub(crate) fn status(m: &SeqFile) {
     kernel::seq_print!(m, "# pid mode flags violations comm\n");
     ffi::procs_for_each(|e, word| {
-        if let Some(s) = State::decode(word) {
+        if let Some(s) = conf_of(word) {
             kernel::seq_print!(
                 m,
                 "{} {} {} {} {}\n",
@@ -724,12 +895,10 @@ pub(crate) fn status(m: &SeqFile) {
     audit::for_each_kill(|k| print_kill(m, "kill", k));
     kernel::seq_print!(m, "# mode objects refused logged\n");
     for (i, c) in OBJECT_COUNTERS.iter().enumerate() {
-        kernel::seq_print!(
-            m,
-            "{} objects {} {}\n",
-            i + 1,
-            c[0].load(Relaxed),
-            c[1].load(Relaxed)
-        );
+        let (refused, logged) = (c[0].load(Relaxed), c[1].load(Relaxed));
+        match i {
+            0 | 1 => kernel::seq_print!(m, "{} objects {} {}\n", i + 1, refused, logged),
+            _ => kernel::seq_print!(m, "tables objects {} {}\n", refused, logged),
+        }
     }
 }

@@ -84,6 +84,102 @@ impl State {
     }
 }
 
+/// Mode words of table modes: `0x80 | slot << 1 | log`. Static words are 1
+/// to 7 ([`State::encode`]); [`State::decode`] never accepts a table word,
+/// and the C fast path (words below 8) never sees one.
+pub(crate) const TABLE_WORD: u8 = 0x80;
+
+/// Table slots: one per loaded table.
+pub(crate) const TABLE_SLOTS: usize = 64;
+
+/// The mode word of table slot `slot` (below [`TABLE_SLOTS`]).
+pub(crate) const fn table_word(slot: u8, log: bool) -> u8 {
+    TABLE_WORD | (slot & 0x3f) << 1 | log as u8
+}
+
+/// The table slot and complain flag of a table-mode word; `None` for any
+/// other word.
+pub(crate) const fn table_slot(word: u8) -> Option<(u8, bool)> {
+    if word & TABLE_WORD == 0 {
+        return None;
+    }
+    Some(((word >> 1) & 0x3f, word & 1 != 0))
+}
+
+/// The largest table mode number.
+pub(crate) const MODE_TABLE_MAX: u64 = i32::MAX as u64;
+
+/// A confinement as `prctl` sees it: a static mode (1, 2) or a table mode
+/// (3 and up), and the complain flag.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Conf {
+    /// 1, 2 or a table mode number.
+    pub(crate) mode: u32,
+    /// Complain mode.
+    pub(crate) log: bool,
+}
+
+impl Conf {
+    /// The confinement of a static state.
+    pub(crate) const fn of(s: State) -> Self {
+        Self {
+            mode: s.mode as u32,
+            log: s.log,
+        }
+    }
+
+    /// Whether it is a table mode.
+    pub(crate) const fn is_table(self) -> bool {
+        self.mode > MODE_DAEMON as u32
+    }
+}
+
+/// The confinement `PR_SECCOMP_MODE_SET` leads to from `cur`, given the
+/// prctl arguments 2 to 5, when table modes are on (`tables`) or off.
+/// Errors in the contract's order: bad arguments `EINVAL`, then a
+/// transition that is not allowed `EPERM` (whether or not the table
+/// exists; resolving the table, `ENOENT`, is the caller's next step).
+/// Static modes follow [`transition`]; a table mode is entered from none,
+/// and from itself only to tighten (complain to enforce) or as a no-op.
+pub(crate) fn transition_any(
+    cur: Option<Conf>,
+    args: [u64; 4],
+    tables: bool,
+) -> Result<Option<Conf>> {
+    let [mode, flags, unused1, unused2] = args;
+    let table = mode > u64::from(MODE_DAEMON);
+    if !table || !tables || mode > MODE_TABLE_MAX {
+        if table {
+            return Err(EINVAL);
+        }
+        let cur_static = match cur {
+            None => None,
+            Some(c) if !c.is_table() => Some(State {
+                mode: c.mode as u8,
+                log: c.log,
+            }),
+            // From a table to a static mode (arguments checked first).
+            Some(_) => {
+                transition(None, args)?;
+                return Err(EPERM);
+            }
+        };
+        return Ok(transition(cur_static, args)?.map(Conf::of));
+    }
+    if unused1 != 0 || unused2 != 0 || flags & !FLAG_LOG != 0 {
+        return Err(EINVAL);
+    }
+    let new = Conf {
+        mode: mode as u32,
+        log: flags & FLAG_LOG != 0,
+    };
+    match cur {
+        None => Ok(Some(new)),
+        Some(c) if c.mode == new.mode && (c.log == new.log || c.log) => Ok(Some(new)),
+        Some(_) => Err(EPERM),
+    }
+}
+
 /// The state `PR_SECCOMP_MODE_SET` leads to from `cur` (`None` = not
 /// confined), given the prctl arguments 2 to 5 (`mode`, `flags`, unused,
 /// unused). `Ok(cur)` is a no-op. Transitions only tighten.

@@ -8,6 +8,7 @@
 //! adds what a daemon needs to keep serving and falls through to mode 1. The
 //! tables are static and per architecture.
 
+use kernel::miscdevice::MiscDeviceRegistration;
 use kernel::prelude::*;
 
 mod audit;
@@ -18,8 +19,14 @@ mod objects;
 #[path = "../rust/objects_ffi.rs"]
 mod objects_ffi;
 mod policy;
+/// The ruleset language, shared with the host crate `userspace/smrules`
+/// (public so that the parts only the host uses are not dead code here).
+pub mod rules;
 mod sysset;
+mod tablemode;
 mod tables;
+#[path = "../rust/tables_ffi.rs"]
+mod tables_ffi;
 
 #[path = "../tests/kunit/fastpath_kunit.rs"]
 mod fastpath_kunit;
@@ -47,6 +54,10 @@ module! {
             default: 5000,
             description: "Log rate-limit interval in ms; 0 = no limit (default 5000)",
         },
+        tables: u32 {
+            default: 1,
+            description: "Table modes (3 and up) and /dev/seccomp_mode: 1 = on (default), 0 = off",
+        },
     },
 }
 
@@ -56,6 +67,8 @@ module! {
 struct SeccompMode {
     _registration: ffi::Registration,
     _objects: objects_ffi::ObjectProbes,
+    /// `/dev/seccomp_mode`, unless `tables=0`.
+    _device: Option<Pin<KBox<MiscDeviceRegistration<tablemode::device::TablesDevice>>>>,
 }
 
 impl kernel::Module for SeccompMode {
@@ -66,18 +79,33 @@ impl kernel::Module for SeccompMode {
         );
         ffi::log_ratelimit_init(interval, burst);
         audit::set_budget(interval, burst);
+        tables_ffi::init_registry_lock();
+        let tables_on = *module_parameters::tables.value() != 0;
+        tablemode::set_enabled(tables_on);
         let registration = ffi::Registration::new()?;
         let objects = objects_ffi::ObjectProbes::new()?;
+        let device = if tables_on {
+            Some(KBox::pin_init(
+                MiscDeviceRegistration::register(tablemode::device::options()),
+                GFP_KERNEL,
+            )?)
+        } else {
+            None
+        };
         pr_info!("loaded\n");
         Ok(SeccompMode {
             _registration: registration,
             _objects: objects,
+            _device: device,
         })
     }
 }
 
 impl Drop for SeccompMode {
     fn drop(&mut self) {
+        // Nothing is confined (unloading is refused until then) and the
+        // probes are gone once the fields drop; the tables go too.
+        tablemode::unload_all();
         pr_info!("unloaded\n");
     }
 }

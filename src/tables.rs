@@ -11,7 +11,9 @@
 mod arm;
 mod arm64;
 mod ia32;
+mod ia32_args;
 mod x86_64;
+mod x86_64_args;
 
 use crate::policy::State;
 use crate::sysset::SyscallSet;
@@ -220,6 +222,26 @@ pub(crate) fn x32_name(nr: i64) -> &'static str {
         Err(_) if nr < 512 => X86_64.name(nr),
         Err(_) => "?",
     }
+}
+
+/// The parameter sizes in bytes of syscall `nr` of `abi` (0: no such
+/// parameter), from the kernel's prototypes (`src/tables/*_args.rs`); `None`
+/// for a number without a known prototype. x32 uses x86_64's below 512.
+pub(crate) fn arg_sizes(abi: Abi, nr: u32) -> Option<[u8; 6]> {
+    let rows = match abi {
+        Abi::X86_64 | Abi::X32 => x86_64_args::ARGS,
+        Abi::Ia32 => ia32_args::ARGS,
+        Abi::Arm64 | Abi::Arm => return None,
+    };
+    rows.binary_search_by(|r| r.0.cmp(&nr))
+        .ok()
+        .and_then(|i| rows.get(i))
+        .map(|r| r.1)
+}
+
+/// The x32 rows of their own (from 512 on), for name lookups.
+pub(crate) fn x32_rows() -> &'static [Sys] {
+    x86_64::X32_NAMES
 }
 
 /// Mode words with a row in [`FAST_ALLOW`] per ABI: 0 to 7 (see

@@ -39,4 +39,37 @@
  */
 #define SECCOMP_MODE_FLAG_LOG		1
 
+/*
+ * Table modes: SECCOMP_MODE_TABLE_MIN up to 2147483647 enter the rule table
+ * of that number, loaded by an admin through /dev/seccomp_mode (see
+ * docs/modes.md). SET(N) is ENOENT if no table N is loaded; any transition
+ * between a static mode and a table, or between two tables, is EPERM.
+ */
+#define SECCOMP_MODE_TABLE_MIN		3
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/*
+ * /dev/seccomp_mode (0600; CAP_SYS_ADMIN in the initial user namespace and
+ * an unconfined caller, checked at open, read, write and commit):
+ * write(2) appends ruleset text (at most 256 KiB before a commit), the
+ * commit ioctl parses, checks, compiles and replaces every table the text
+ * names, all or none, and forgets the text; read(2) returns the enforced
+ * tables as text with counters.
+ */
+#define SM_COMMIT_TEST		1	/* check and compile, change nothing */
+#define SM_COMMIT_LOOSEN	2	/* allow newly allowed syscalls in used tables */
+
+struct sm_commit {
+	__u32 flags;		/* in: SM_COMMIT_* */
+	__s32 error;		/* out: 0 or the positive errno */
+	__u32 line;		/* out: 1-based line of the error, 0 if none */
+	__u32 col;		/* out: 1-based column, 0 if none */
+	char msg[192];		/* out: NUL-terminated message */
+};
+
+/* Returns 0 or -1 with errno = sm_commit.error; fills the struct either way. */
+#define SM_IOC_COMMIT		_IOWR('S', 0x01, struct sm_commit)
+
 #endif /* _UAPI_SECCOMP_MODE_H */

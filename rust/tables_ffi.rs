@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The unsafe parts of the table modes, behind safe types: a pointer
+//! published under RCU ([`RcuSlot`]), per-CPU counters ([`PerCpu`], from
+//! `rust/sm_tables.c`), the loader's capability check and the global lock
+//! of the table registry.
+
+use core::ptr;
+
+use kernel::alloc::flags::GFP_KERNEL;
+use kernel::bindings;
+use kernel::ffi::{c_uint, c_void};
+use kernel::fs::File;
+use kernel::prelude::*;
+use kernel::sync::atomic::{Acquire, Atomic, Relaxed, Release};
+use kernel::sync::rcu;
+
+use crate::tablemode::Registry;
+
+unsafe extern "C" {
+    fn sm_pcpu_alloc(n: c_uint) -> *mut u64;
+    fn sm_pcpu_free(p: *mut u64);
+    fn sm_pcpu_inc(p: *mut u64, i: c_uint);
+    fn sm_pcpu_sum(p: *mut u64, i: c_uint) -> u64;
+    fn sm_file_init_ns_sys_admin(file: *mut c_void) -> bool;
+    fn sm_current_init_ns_sys_admin() -> bool;
+}
+
+kernel::sync::global_lock! {
+    // SAFETY: `init_registry_lock` runs in module init before any use.
+    pub(crate) unsafe(uninit) static REGISTRY: Mutex<Registry> = Registry::new();
+}
+
+/// A holder of the [`REGISTRY`] lock.
+pub(crate) type RegistryGuard = kernel::sync::lock::GlobalGuard<REGISTRY>;
+
+/// Initializes [`REGISTRY`]; called once, first thing in module init.
+pub(crate) fn init_registry_lock() {
+    // SAFETY: called once from module init, before anything can lock it
+    // (the probes and the device are registered afterwards).
+    unsafe { REGISTRY.init() };
+}
+
+/// A pointer to a `T` published under RCU: readers borrow it inside an RCU
+/// read-side section ([`RcuSlot::with`]); a writer swaps it and waits for a
+/// grace period before the old value is dropped ([`retire`]).
+pub(crate) struct RcuSlot<T> {
+    ptr: Atomic<*mut T>,
+}
+
+// SAFETY: the slot only hands out shared references to a `T: Sync` under RCU
+// and moves `KBox<T>` (a `T: Send`) between threads.
+unsafe impl<T: Send + Sync> Sync for RcuSlot<T> {}
+
+impl<T> RcuSlot<T> {
+    /// An empty slot.
+    pub(crate) const fn new() -> Self {
+        Self {
+            ptr: Atomic::new(ptr::null_mut()),
+        }
+    }
+
+    /// Calls `f` with the published value (`None`: empty) inside an RCU
+    /// read-side critical section; `f` must not sleep.
+    #[inline]
+    pub(crate) fn with<R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
+        let _guard = rcu::read_lock();
+        let p = self.ptr.load(Acquire);
+        // SAFETY: a non-null pointer was published by `replace` from a
+        // `KBox<T>` and is freed only by `retire` after a grace period that
+        // starts after it was unpublished; `_guard` keeps this read-side
+        // section (and so the value) alive while `f` runs.
+        f(unsafe { p.as_ref() })
+    }
+
+    /// The published value, for a holder of the registry lock: values are
+    /// published and unpublished only under that lock, so the value stays
+    /// valid while `_guard` lives (and unlike [`RcuSlot::with`], the caller
+    /// may sleep).
+    pub(crate) fn get_locked<'a>(&'a self, _guard: &'a RegistryGuard) -> Option<&'a T> {
+        let p = self.ptr.load(Acquire);
+        // SAFETY: `p` is null or came from `KBox::into_raw` in `replace`;
+        // `replace` runs only under `REGISTRY` (its callers hold the guard),
+        // and a value is freed only after it was unpublished, so it cannot
+        // be freed while `_guard` is held.
+        unsafe { p.as_ref() }
+    }
+
+    /// Whether a value is published (for the registry, under its lock).
+    pub(crate) fn is_set(&self) -> bool {
+        !self.ptr.load(Relaxed).is_null()
+    }
+
+    /// Publishes `new` (or empties the slot) and returns the old value,
+    /// which readers may still use: pass it to [`retire`].
+    pub(crate) fn replace(&self, _guard: &RegistryGuard, new: Option<KBox<T>>) -> Retired<T> {
+        let p = new.map_or(ptr::null_mut(), KBox::into_raw);
+        let old = self.ptr.xchg(p, Release);
+        Retired(old)
+    }
+}
+
+/// A value taken out of an [`RcuSlot`] that readers may still see.
+pub(crate) struct Retired<T>(*mut T);
+
+// SAFETY: a `Retired<T>` owns a `KBox<T>`, which is `Send` for `T: Send`.
+unsafe impl<T: Send> Send for Retired<T> {}
+
+impl<T> Drop for Retired<T> {
+    fn drop(&mut self) {
+        if self.0.is_null() {
+            return;
+        }
+        // Dropped without `retire` (an error path): wait here.
+        // SAFETY: `synchronize_rcu` may sleep; retired values are only
+        // dropped in process context (the commit ioctl).
+        unsafe { bindings::synchronize_rcu() };
+        // SAFETY: the pointer came from `KBox::into_raw` in `replace`, was
+        // unpublished before the grace period just waited for, and is
+        // owned by this `Retired` alone.
+        drop(unsafe { KBox::from_raw(self.0) });
+        self.0 = ptr::null_mut();
+    }
+}
+
+/// Waits for one RCU grace period and then drops every retired value, so
+/// that no reader still uses them.
+pub(crate) fn retire<T>(list: &mut KVec<Retired<T>>) {
+    if list.iter().all(|r| r.0.is_null()) {
+        list.clear();
+        return;
+    }
+    // SAFETY: called in process context (the commit ioctl), where sleeping
+    // is allowed.
+    unsafe { bindings::synchronize_rcu() };
+    for r in list.iter_mut() {
+        if !r.0.is_null() {
+            // SAFETY: as in `Drop`: from `KBox::into_raw`, unpublished
+            // before the grace period above, owned by `r` alone; `r` is
+            // nulled so that its own drop does nothing.
+            drop(unsafe { KBox::from_raw(r.0) });
+            r.0 = ptr::null_mut();
+        }
+    }
+    list.clear();
+}
+
+/// `n` per-CPU `u64` counters.
+pub(crate) struct PerCpu {
+    p: *mut u64,
+    n: u32,
+}
+
+// SAFETY: the counters are per-CPU memory updated with `this_cpu_inc` and
+// read by summing; any thread may do both.
+unsafe impl Send for PerCpu {}
+// SAFETY: as above.
+unsafe impl Sync for PerCpu {}
+
+impl PerCpu {
+    /// `n` zeroed counters.
+    pub(crate) fn new(n: u32) -> Result<Self> {
+        // SAFETY: plain allocation; NULL on failure.
+        let p = unsafe { sm_pcpu_alloc(n) };
+        if p.is_null() {
+            return Err(ENOMEM);
+        }
+        Ok(Self { p, n })
+    }
+
+    /// Counts one hit on counter `i` (ignored if out of range).
+    #[inline]
+    pub(crate) fn inc(&self, i: u32) {
+        if i < self.n {
+            // SAFETY: `p` holds `n` counters per CPU and `i < n`.
+            unsafe { sm_pcpu_inc(self.p, i) };
+        }
+    }
+
+    /// The sum of counter `i` over all CPUs (0 if out of range).
+    pub(crate) fn sum(&self, i: u32) -> u64 {
+        if i >= self.n {
+            return 0;
+        }
+        // SAFETY: as in `inc`.
+        unsafe { sm_pcpu_sum(self.p, i) }
+    }
+}
+
+impl Drop for PerCpu {
+    fn drop(&mut self) {
+        // SAFETY: `p` came from `sm_pcpu_alloc` and is freed once.
+        unsafe { sm_pcpu_free(self.p) };
+    }
+}
+
+/// Whether the opener of `file` had `CAP_SYS_ADMIN` in the initial user
+/// namespace and the current task has it there now.
+pub(crate) fn init_ns_sys_admin(file: &File) -> bool {
+    // SAFETY: `file` is a valid file for the duration of the call.
+    unsafe { sm_file_init_ns_sys_admin(file.as_ptr().cast()) }
+}
+
+/// Whether the current task has `CAP_SYS_ADMIN` in the initial user
+/// namespace.
+pub(crate) fn current_init_ns_sys_admin() -> bool {
+    // SAFETY: no arguments; checks the current task's credentials.
+    unsafe { sm_current_init_ns_sys_admin() }
+}
+
+/// Makes sure no reader still uses anything unpublished before now.
+#[allow(dead_code)]
+pub(crate) fn synchronize_rcu() {
+    // SAFETY: called in process context only (the commit ioctl).
+    unsafe { bindings::synchronize_rcu() };
+}
+
+/// `GFP_KERNEL`, for the table code's allocations.
+pub(crate) const GFP: kernel::alloc::Flags = GFP_KERNEL;

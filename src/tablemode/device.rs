@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `/dev/seccomp_mode`: where an admin loads and reads the tables.
+//!
+//! An opener writes ruleset text, then commits it with [`SM_IOC_COMMIT`]
+//! (the text is forgotten either way); reading returns the enforced tables
+//! with counters. Only a caller with `CAP_SYS_ADMIN` in the initial user
+//! namespace that is not confined in any mode gets anywhere, checked at
+//! open, read, write and commit: a descriptor passed to a confined process
+//! is useless to it.
+
+use kernel::fs::{File, Kiocb};
+use kernel::ioctl::_IOWR;
+use kernel::iov::{IovIterDest, IovIterSource};
+use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
+use kernel::new_mutex;
+use kernel::prelude::*;
+use kernel::sync::Mutex;
+use kernel::uaccess::{UserPtr, UserSlice};
+
+use crate::ffi;
+use crate::rules;
+use crate::tables_ffi::{self, GFP};
+
+/// `struct sm_commit` in `include/uapi/seccomp_mode.h`: flags, error,
+/// line, col, msg[192].
+const COMMIT_SIZE: usize = 4 * 4 + MSG_SIZE;
+const MSG_SIZE: usize = 192;
+
+/// `SM_IOC_COMMIT`.
+pub(crate) const SM_IOC_COMMIT: u32 = _IOWR::<[u8; COMMIT_SIZE]>('S' as u32, 0x01);
+
+/// `SM_COMMIT_TEST`.
+const COMMIT_TEST: u32 = 1;
+/// `SM_COMMIT_LOOSEN`.
+const COMMIT_LOOSEN: u32 = 2;
+
+/// The device registration options.
+pub(crate) fn options() -> MiscDeviceOptions {
+    MiscDeviceOptions {
+        name: c"seccomp_mode",
+    }
+}
+
+/// Whether the caller may use the device through `file`.
+fn allowed(file: &File) -> Result {
+    let unconfined = ffi::with_current(|t| ffi::state_of(t.tgid()) == 0);
+    if unconfined && tables_ffi::init_ns_sys_admin(file) {
+        Ok(())
+    } else {
+        Err(EPERM)
+    }
+}
+
+/// One open file: the staged text and the dump being read.
+struct Inner {
+    staged: KVVec<u8>,
+    dump: KVVec<u8>,
+}
+
+/// The per-open state.
+#[pin_data]
+pub(crate) struct TablesDevice {
+    #[pin]
+    inner: Mutex<Inner>,
+}
+
+#[vtable]
+impl MiscDevice for TablesDevice {
+    type Ptr = Pin<KBox<Self>>;
+
+    fn open(file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Pin<KBox<Self>>> {
+        allowed(file)?;
+        KBox::try_pin_init(
+            try_pin_init!(TablesDevice {
+                inner <- new_mutex!(Inner {
+                    staged: KVVec::new(),
+                    dump: KVVec::new(),
+                }),
+            }),
+            GFP,
+        )
+    }
+
+    fn read_iter(mut kiocb: Kiocb<'_, Self::Ptr>, iov: &mut IovIterDest<'_>) -> Result<usize> {
+        allowed_current()?;
+        let me = kiocb.file();
+        let mut inner = me.inner.lock();
+        // A read from the start takes a fresh snapshot.
+        if *kiocb.ki_pos_mut() == 0 {
+            inner.dump.clear();
+            crate::tablemode::dump(&mut inner.dump)?;
+        }
+        let n = iov.simple_read_from_buffer(kiocb.ki_pos_mut(), &inner.dump)?;
+        Ok(n)
+    }
+
+    fn write_iter(mut kiocb: Kiocb<'_, Self::Ptr>, iov: &mut IovIterSource<'_>) -> Result<usize> {
+        allowed_current()?;
+        let me = kiocb.file();
+        let mut inner = me.inner.lock();
+        let before = inner.staged.len();
+        let n = iov.copy_from_iter_vec(&mut inner.staged, GFP)?;
+        if inner.staged.len() > rules::MAX_TEXT {
+            inner.staged.truncate(before);
+            return Err(E2BIG);
+        }
+        *kiocb.ki_pos_mut() = 0;
+        Ok(n)
+    }
+
+    fn ioctl(me: Pin<&TablesDevice>, file: &File, cmd: u32, arg: usize) -> Result<isize> {
+        if cmd != SM_IOC_COMMIT {
+            return Err(ENOTTY);
+        }
+        allowed(file)?;
+        let slice = UserSlice::new(UserPtr::from_addr(arg), COMMIT_SIZE);
+        let (mut reader, mut writer) = slice.reader_writer();
+        let mut head = [0u8; 4];
+        reader.read_slice(&mut head)?;
+        let flags = u32::from_ne_bytes(head);
+        if flags & !(COMMIT_TEST | COMMIT_LOOSEN) != 0 {
+            return Err(EINVAL);
+        }
+        // The staged text is consumed by this commit, whatever its result.
+        let text = core::mem::take(&mut me.inner.lock().staged);
+        let res = crate::tablemode::commit(&text, flags & COMMIT_TEST != 0, flags & COMMIT_LOOSEN != 0);
+        drop(text);
+        let mut out = [0u8; COMMIT_SIZE];
+        let (errno, line, col) = match &res {
+            Ok(()) => (0i32, 0u32, 0u32),
+            Err(e) => (e.detail.errno, e.detail.line, e.detail.col),
+        };
+        let fields = [flags, errno as u32, line, col];
+        for (chunk, v) in out.chunks_exact_mut(4).zip(fields) {
+            chunk.copy_from_slice(&v.to_ne_bytes());
+        }
+        if let Err(e) = &res {
+            let msg = &mut out[16..COMMIT_SIZE - 1];
+            let mut w = Cursor { buf: msg, at: 0 };
+            w.put(e.detail.msg);
+            if !e.detail.detail().is_empty() {
+                w.put(": ");
+                w.put(e.detail.detail());
+            }
+        }
+        writer.write_slice(&out)?;
+        match res {
+            Ok(()) => Ok(0),
+            Err(e) => Err(e.errno),
+        }
+    }
+}
+
+/// [`allowed`] for read and write, which see the file through the kiocb:
+/// the opener was checked at open; the caller must be unconfined and hold
+/// the capability now.
+fn allowed_current() -> Result {
+    let unconfined = ffi::with_current(|t| ffi::state_of(t.tgid()) == 0);
+    if unconfined && tables_ffi::current_init_ns_sys_admin() {
+        Ok(())
+    } else {
+        Err(EPERM)
+    }
+}
+
+/// Writes text into a fixed buffer, cutting what does not fit.
+struct Cursor<'a> {
+    buf: &'a mut [u8],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn put(&mut self, s: &str) {
+        for &b in s.as_bytes() {
+            let Some(d) = self.buf.get_mut(self.at) else {
+                return;
+            };
+            *d = b;
+            self.at += 1;
+        }
+    }
+}

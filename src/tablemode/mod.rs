@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The kernel side of the table modes (3 and up): the loaded tables, the
+//! decision on a syscall of a process in one, the atomic commit and the
+//! dump. The language itself (parser, compiler, evaluator, printer) is in
+//! [`crate::rules`]; the loader's device in [`device`].
+//!
+//! A table lives in one of [`TABLE_SLOTS`] slots; a process in table mode
+//! has the mode word [`policy::table_word`] of its slot. The slot's current
+//! generation (compiled table and per-CPU counters) is published under RCU,
+//! so a commit replaces it while processes keep deciding with the old one
+//! until they are done with it, as `net/netfilter/x_tables.c` replaces a
+//! table. A slot's table cannot be deleted while a process is confined in
+//! it, so a table word always leads to a table.
+
+pub(crate) mod catalog;
+pub(crate) mod device;
+
+use kernel::prelude::*;
+use kernel::sync::atomic::{Atomic, Relaxed};
+
+use crate::ffi;
+use crate::policy::{self, TABLE_SLOTS};
+use crate::rules::alloc::List;
+use crate::rules::ast::{ChainRef, MAX_ABIS};
+use crate::rules::compile::{self, Action, Compiled};
+use crate::rules::{self, errnos, eval, parse, print, Error as RuleError};
+use crate::tables::Abi;
+use crate::tables_ffi::{self, PerCpu, RcuSlot, Retired, REGISTRY};
+
+use catalog::X86Catalog;
+
+/// One generation of a table: what processes in its mode decide with.
+pub(crate) struct Gen {
+    /// The compiled table.
+    compiled: Compiled,
+    /// One counter per rule and per chain policy.
+    counters: PerCpu,
+    /// Commits of this table so far (1 for the first load).
+    number: u64,
+}
+
+/// The published generation of every slot.
+static SLOTS: [RcuSlot<Gen>; TABLE_SLOTS] = [const { RcuSlot::new() }; TABLE_SLOTS];
+
+/// Whether table modes are on (module parameter `tables`).
+static ENABLED: Atomic<bool> = Atomic::new(false);
+
+/// The table registry, under [`REGISTRY`]: which mode each slot holds.
+pub(crate) struct Registry {
+    /// The mode number of each slot; 0 = free.
+    modes: [u32; TABLE_SLOTS],
+    /// The last generation number of each slot.
+    gens: [u64; TABLE_SLOTS],
+}
+
+impl Registry {
+    /// No table loaded.
+    pub(crate) const fn new() -> Self {
+        Self {
+            modes: [0; TABLE_SLOTS],
+            gens: [0; TABLE_SLOTS],
+        }
+    }
+
+    fn slot_of(&self, mode: u32) -> Option<usize> {
+        self.modes.iter().position(|&m| m == mode && m != 0)
+    }
+}
+
+/// Turns table modes on or off (module init, before anything runs).
+pub(crate) fn set_enabled(on: bool) {
+    ENABLED.store(on, Relaxed);
+}
+
+/// Whether table modes are on.
+pub(crate) fn enabled() -> bool {
+    ENABLED.load(Relaxed)
+}
+
+/// Calls `f` with the slot of table `mode`, under the registry lock (a
+/// table cannot be deleted meanwhile); `ENOENT` if no such table.
+pub(crate) fn with_table<R>(mode: u32, f: impl FnOnce(u8) -> Result<R>) -> Result<R> {
+    let reg = REGISTRY.lock();
+    let slot = reg.slot_of(mode).ok_or(ENOENT)?;
+    f(slot as u8)
+}
+
+/// The mode number of table slot `slot`, if a table is there.
+pub(crate) fn mode_of(slot: u8) -> Option<u32> {
+    SLOTS
+        .get(usize::from(slot))?
+        .with(|g| g.map(|g| g.compiled.table.mode))
+}
+
+/// How many confined processes are in table slot `slot`.
+fn confined_in(slot: usize) -> usize {
+    let mut n = 0;
+    ffi::procs_for_each(|_, word| {
+        if policy::table_slot(word).is_some_and(|(s, _)| usize::from(s) == slot) {
+            n += 1;
+        }
+    });
+    n
+}
+
+/// The outcome of a syscall in a table mode.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Outcome {
+    /// It runs.
+    Allow,
+    /// It fails with this errno.
+    Errno(u16),
+    /// The static mode (1 or 2) decides.
+    Static(u8),
+    /// A violation (kill, or log in complain mode).
+    Kill,
+}
+
+/// Which rule or policy decided, for the log line (`rule=<chain>#<n>` or
+/// `rule=<chain>:policy`).
+#[derive(Clone, Copy)]
+pub(crate) struct Label {
+    chain: [u8; rules::MAX_NAME],
+    /// 0 for the policy.
+    number: u32,
+}
+
+impl kernel::fmt::Display for Label {
+    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
+        let len = self.chain.iter().position(|&b| b == 0).unwrap_or(self.chain.len());
+        let name = core::str::from_utf8(self.chain.get(..len).unwrap_or(&[])).unwrap_or("?");
+        if self.number == 0 {
+            write!(f, "{name}:policy")
+        } else {
+            write!(f, "{name}#{}", self.number)
+        }
+    }
+}
+
+fn label(g: &Gen, abi: usize, counter: u32) -> Label {
+    let t = &g.compiled.table;
+    let mut chain = [0u8; rules::MAX_NAME];
+    let (name, number) = match t.rules.get(counter as usize) {
+        Some(r) => {
+            let name = match r.chain {
+                ChainRef::Builtin(a) => X86Catalog::name(usize::from(a)),
+                ChainRef::User(u) => t.users.get(usize::from(u)).map_or("?", |u| u.name.as_str()),
+            };
+            (name, t.rule_number(counter as usize) as u32)
+        }
+        None => (X86Catalog::name(abi), 0),
+    };
+    for (d, s) in chain.iter_mut().zip(name.bytes()) {
+        *d = s;
+    }
+    Label { chain, number }
+}
+
+/// The decision on syscall `nr` of `abi` of a process in table slot
+/// `slot` and returns the outcome and its label. With `count`, counts the
+/// hit and reports the `LOG` rules that matched on the way to `on_log`
+/// (label, rule index, table generation). An empty
+/// slot (cannot happen: a table in use is never deleted) is a violation.
+#[inline]
+pub(crate) fn decide(
+    slot: u8,
+    abi: Abi,
+    nr: i64,
+    args: &[u64; 6],
+    count: bool,
+    mut on_log: impl FnMut(Label, u16, u64),
+) -> (Outcome, Option<Label>) {
+    let Some(s) = SLOTS.get(usize::from(slot)) else {
+        return (Outcome::Kill, None);
+    };
+    s.with(|g| {
+        let Some(g) = g else {
+            return (Outcome::Kill, None);
+        };
+        let chain = catalog::chain_of(abi);
+        let pos = catalog::index_of(chain, nr);
+        let d = eval::eval(
+            &g.compiled,
+            chain,
+            pos,
+            args,
+            ffi::array_index_nospec,
+            |rule, log| {
+                if count {
+                    g.counters.inc(u32::from(rule));
+                    if log {
+                        on_log(label(g, chain, u32::from(rule)), rule, g.number);
+                    }
+                }
+            },
+        );
+        if count {
+            g.counters.inc(d.counter);
+        }
+        let outcome = match d.action {
+            Action::Allow => return (Outcome::Allow, None),
+            Action::Errno(e) => return (Outcome::Errno(e), None),
+            Action::Mode1 => Outcome::Static(policy::MODE_STRICT),
+            Action::Mode2 => Outcome::Static(policy::MODE_DAEMON),
+            Action::Kill => Outcome::Kill,
+        };
+        (outcome, Some(label(g, chain, d.counter)))
+    })
+}
+
+/// The result of a commit, as the ioctl reports it.
+pub(crate) struct CommitError {
+    /// The errno.
+    pub(crate) errno: Error,
+    /// Where and what.
+    pub(crate) detail: RuleError,
+}
+
+impl From<RuleError> for CommitError {
+    fn from(e: RuleError) -> Self {
+        Self {
+            errno: Error::from_errno(-e.errno),
+            detail: e,
+        }
+    }
+}
+
+/// `ENOENT`, `EBUSY` and `EPERM` as positive numbers, for commit errors.
+const ENOENT_NR: i32 = 2;
+const EBUSY_NR: i32 = 16;
+const EPERM_NR: i32 = 1;
+
+fn fail(errno: i32, msg: &'static str) -> CommitError {
+    CommitError::from(RuleError::at(errno, 0, 0, msg))
+}
+
+/// Parses, checks and compiles `text` and replaces every table it names,
+/// all or none. `test`: stop before changing anything. `loosen`: a table
+/// with confined processes may newly allow syscalls.
+pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), CommitError> {
+    let cat = X86Catalog;
+    let rs = parse::parse(text, &cat)?;
+    // Compile everything and allocate every counter before taking the lock:
+    // an allocation failure leaves the old tables untouched.
+    let mut news: KVec<(u32, bool, Option<KBox<Gen>>)> = KVec::new();
+    for t in rs.tables.into_iter() {
+        let (mode, delete) = (t.mode, t.delete);
+        let gen = if delete {
+            None
+        } else {
+            let rules_n = t.rules.len();
+            let compiled = compile::compile(t, &cat)?;
+            let counters = PerCpu::new((rules_n + MAX_ABIS) as u32)
+                .map_err(|_| CommitError::from(RuleError::oom()))?;
+            let g = Gen {
+                compiled,
+                counters,
+                number: 0,
+            };
+            Some(KBox::new(g, tables_ffi::GFP).map_err(|_| CommitError::from(RuleError::oom()))?)
+        };
+        news.push((mode, delete, gen), tables_ffi::GFP)
+            .map_err(|_| CommitError::from(RuleError::oom()))?;
+    }
+    let mut retired: KVec<Retired<Gen>> = KVec::new();
+    retired
+        .reserve(news.len(), tables_ffi::GFP)
+        .map_err(|_| CommitError::from(RuleError::oom()))?;
+    {
+        let mut reg = REGISTRY.lock();
+        // Check everything first.
+        let mut free = reg.modes.iter().filter(|&&m| m == 0).count();
+        let mut total: usize = 0;
+        for (i, &m) in reg.modes.iter().enumerate() {
+            if m != 0 && !news.iter().any(|n| n.0 == m) {
+                total += SLOTS
+                    .get(i)
+                    .and_then(|s| s.get_locked(&reg))
+                    .map_or(0, |g| g.compiled.table.rules.len());
+            }
+        }
+        for (mode, delete, gen) in news.iter() {
+            let slot = reg.slot_of(*mode);
+            match (slot, delete) {
+                (Some(s), true) => {
+                    if confined_in(s) > 0 {
+                        return Err(fail(EBUSY_NR, "table is in use by confined processes"));
+                    }
+                    free += 1;
+                }
+                (None, true) => return Err(fail(ENOENT_NR, "no table with this number to delete")),
+                (None, false) => {
+                    if free == 0 {
+                        return Err(fail(errnos::ENOSPC, "too many tables"));
+                    }
+                    free -= 1;
+                }
+                (Some(_), false) => {}
+            }
+            if let Some(g) = gen {
+                total += g.compiled.table.rules.len();
+            }
+        }
+        if total > rules::MAX_RULES {
+            return Err(fail(errnos::E2BIG, "too many rules in all tables"));
+        }
+        for (mode, _, gen) in news.iter() {
+            let (Some(s), Some(new)) = (reg.slot_of(*mode), gen) else {
+                continue;
+            };
+            if loosen || confined_in(s) == 0 {
+                continue;
+            }
+            let mut err = RuleError::at(EPERM_NR, 0, 0, "commit newly allows syscalls to confined processes (loosen flag needed)");
+            let loosens = SLOTS
+                .get(s)
+                .and_then(|slot| slot.get_locked(&reg))
+                .is_some_and(|old| compile::loosens(&old.compiled, &new.compiled, &cat, &mut err));
+            if loosens {
+                return Err(CommitError::from(err));
+            }
+        }
+        if test {
+            return Ok(());
+        }
+        // Publish.
+        for (mode, delete, gen) in news.iter_mut() {
+            let slot = match reg.slot_of(*mode) {
+                Some(s) => s,
+                None => match reg.modes.iter().position(|&m| m == 0) {
+                    Some(s) => s,
+                    None => return Err(fail(errnos::ENOSPC, "too many tables")),
+                },
+            };
+            let Some(s) = SLOTS.get(slot) else {
+                continue;
+            };
+            let r: &mut Registry = &mut reg;
+            let (Some(m), Some(gn)) = (r.modes.get_mut(slot), r.gens.get_mut(slot)) else {
+                continue;
+            };
+            if *delete {
+                *m = 0;
+                *gn = 0;
+            } else {
+                *m = *mode;
+                *gn += 1;
+            }
+            let number = *gn;
+            let new = gen.take().map(|mut g| {
+                g.number = number;
+                g
+            });
+            if loosen && new.is_some() && s.is_set() {
+                pr_info!("table {} replaced with the loosen flag\n", *mode);
+            }
+            // Reserved above: cannot fail.
+            let _ = retired.push(s.replace(&reg, new), tables_ffi::GFP);
+        }
+    }
+    tables_ffi::retire(&mut retired);
+    Ok(())
+}
+
+/// The enforced tables as `smctl save -c` text, appended to `out`, in
+/// mode order.
+pub(crate) fn dump(out: &mut List<u8>) -> Result {
+    let cat = X86Catalog;
+    let reg = REGISTRY.lock();
+    // In mode order: the next larger mode each time (at most 64 slots).
+    let mut last = 0u32;
+    while let Some((m, i)) = reg
+        .modes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &m)| m > last)
+        .map(|(i, &m)| (m, i))
+        .min()
+    {
+        last = m;
+        let Some(g) = SLOTS.get(i).and_then(|s| s.get_locked(&reg)) else {
+            continue;
+        };
+        let mut counts: KVec<u64> = KVec::from_elem(0, g.compiled.counters(), tables_ffi::GFP)?;
+        for (i, c) in counts.iter_mut().enumerate() {
+            *c = g.counters.sum(i as u32);
+        }
+        let opts = print::Opts {
+            numeric: false,
+            counters: Some(&counts),
+        };
+        print::table(out, &g.compiled.table, &cat, &opts).map_err(|_| ENOMEM)?;
+    }
+    Ok(())
+}
+
+/// Frees every table (module unload: no process is confined any more).
+pub(crate) fn unload_all() {
+    let mut retired: KVec<Retired<Gen>> = KVec::new();
+    {
+        let mut reg = REGISTRY.lock();
+        for (i, s) in SLOTS.iter().enumerate() {
+            if let Some(m) = reg.modes.get_mut(i) {
+                *m = 0;
+            }
+            // On allocation failure the value is retired by its own drop.
+            let _ = retired.push(s.replace(&reg, None), tables_ffi::GFP);
+        }
+    }
+    tables_ffi::retire(&mut retired);
+}
