@@ -38,6 +38,8 @@ mod policy_kunit;
 mod sysset_kunit;
 #[path = "../tests/kunit/tables_kunit.rs"]
 mod tables_kunit;
+#[path = "../tests/kunit/tablemode_kunit.rs"]
+mod tablemode_kunit;
 
 module! {
     type: SeccompMode,

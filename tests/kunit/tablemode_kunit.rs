@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit suite for the table modes in the kernel: the shared rules code
+//! compiled here (parse, compile, evaluate with the kernel's catalog), and
+//! the registry: atomic multi-table commits, replacement of a published
+//! generation, counters, deletion.
+
+use kernel::prelude::*;
+
+#[kunit_tests(seccomp_mode_tablemode)]
+mod tests {
+    use crate::rules::alloc::List;
+    use kernel::alloc::flags::GFP_KERNEL;
+    use kernel::prelude::*;
+    use crate::rules::compile::{self, Action};
+    use crate::rules::{eval, parse, Catalog};
+    use crate::tablemode::catalog::X86Catalog;
+    use crate::tablemode::{commit, decide, dump, with_table, Outcome};
+    use crate::tables::Abi;
+
+    /// Table numbers no guest test uses.
+    const A: &str = "*mode 900 kunit-a\n:x86_64 MODE2\n-A x86_64 -s read -j ALLOW\n-A x86_64 -s getppid -j ERRNO EPERM\nCOMMIT\n";
+    const A2: &str = "*mode 900 kunit-a\n:x86_64 MODE2\n-A x86_64 -s getppid -j ERRNO EACCES\nCOMMIT\n";
+    const BAD_B: &str = "*mode 901\n:x86_64 MODE2\n-A x86_64 -s no_such_call -j ALLOW\nCOMMIT\n";
+
+    fn text(parts: &[&str]) -> KVec<u8> {
+        let mut v = KVec::new();
+        for p in parts {
+            let _ = v.extend_from_slice(p.as_bytes(), GFP_KERNEL);
+        }
+        v
+    }
+
+    fn dump_text() -> List<u8> {
+        let mut out: List<u8> = List::new();
+        let _ = dump(&mut out);
+        out
+    }
+
+    fn contains(hay: &[u8], needle: &str) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+    }
+
+    fn errno_of_getppid(slot: u8) -> Outcome {
+        decide(slot, Abi::X86_64, 110, &[0; 6], true, |_, _, _| {}).0
+    }
+
+    #[test]
+    fn compiles_and_evaluates_in_the_kernel() {
+        let cat = X86Catalog;
+        let src = "*mode 3\n:x86_64 KILL\n-A x86_64 -s openat --a2:u32 masked 0x3 0x0 -j ALLOW\n-A x86_64 -s openat -j ERRNO EACCES\n-A x86_64 -s ioctl --a1:u32 in 0x541b,0x5421 -j ALLOW\nCOMMIT\n";
+        let rs = parse::parse(src.as_bytes(), &cat);
+        assert!(rs.is_ok());
+        let Ok(mut rs) = rs else { return };
+        let Some(t) = rs.tables.pop() else {
+            panic!("no table");
+        };
+        let c = compile::compile(t, &cat);
+        assert!(c.is_ok());
+        let Ok(c) = c else { return };
+        let openat = cat.nr_of(0, "openat");
+        let ioctl = cat.nr_of(0, "ioctl");
+        let run = |nr, args: [u64; 6]| eval::eval(&c, 0, nr, &args, |i, _| i, |_, _| {}).action;
+        assert_eq!(run(openat, [0, 0, 0, 0, 0, 0]), Action::Allow);
+        assert_eq!(run(openat, [0, 0, 1, 0, 0, 0]), Action::Errno(13));
+        assert_eq!(run(ioctl, [0, 0x541b, 0, 0, 0, 0]), Action::Allow);
+        assert_eq!(run(ioctl, [0, 0x1_0000_541b, 0, 0, 0, 0]), Action::Allow);
+        assert_eq!(run(ioctl, [0, 0x5412, 0, 0, 0, 0]), Action::Kill);
+        assert_eq!(run(Some(0), [0; 6]), Action::Kill);
+        assert_eq!(run(None, [0; 6]), Action::Kill);
+    }
+
+    #[test]
+    fn failed_second_table_leaves_the_first_unchanged() {
+        // Neither table exists: a failing text creates neither.
+        assert!(commit(&text(&[A, BAD_B]), false, false).is_err());
+        assert!(!contains(&dump_text(), "*mode 900"));
+        // Table 900 loaded; replacing it together with a bad 901 fails and
+        // keeps the old 900.
+        assert!(commit(&text(&[A]), false, false).is_ok());
+        let before = dump_text();
+        assert!(contains(&before, "*mode 900 kunit-a"));
+        assert!(commit(&text(&[A2, BAD_B]), false, false).is_err());
+        assert!(dump_text() == before);
+        // A test commit changes nothing either.
+        assert!(commit(&text(&[A2]), true, false).is_ok());
+        assert!(dump_text() == before);
+        assert!(commit(b"*mode 900 delete\nCOMMIT\n", false, false).is_ok());
+        assert!(!contains(&dump_text(), "*mode 900"));
+    }
+
+    #[test]
+    fn replacement_is_seen_by_the_next_decision_and_counts() {
+        assert!(commit(&text(&[A]), false, false).is_ok());
+        let slot = with_table(900, Ok);
+        assert!(slot.is_ok());
+        let Ok(slot) = slot else { return };
+        assert_eq!(errno_of_getppid(slot), Outcome::Errno(1));
+        assert_eq!(errno_of_getppid(slot), Outcome::Errno(1));
+        // Two hits on rule 2 of the dump (`[2] -A x86_64 -s getppid`).
+        assert!(contains(&dump_text(), "[2] -A x86_64 -s getppid"));
+        // Replaced: the same slot, the new rule; counters start again.
+        assert!(commit(&text(&[A2]), false, false).is_ok());
+        assert_eq!(with_table(900, Ok).ok(), Some(slot));
+        assert_eq!(errno_of_getppid(slot), Outcome::Errno(13));
+        assert!(contains(&dump_text(), "[1] -A x86_64 -s getppid"));
+        // Mode 2's static table decides what no rule names.
+        assert_eq!(
+            decide(slot, Abi::X86_64, 39, &[0; 6], true, |_, _, _| {}).0,
+            Outcome::Static(2)
+        );
+        assert!(commit(b"*mode 900 delete\nCOMMIT\n", false, false).is_ok());
+        assert!(with_table(900, Ok).is_err());
+    }
+}
