@@ -263,6 +263,8 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
         news.push((mode, delete, gen), tables_ffi::GFP)
             .map_err(|_| CommitError::from(RuleError::oom()))?;
     }
+    // Loosenings done with the flag, logged once published.
+    let mut loosened: KVec<(u32, RuleError)> = KVec::new();
     let mut retired: KVec<Retired<Gen>> = KVec::new();
     retired
         .reserve(news.len(), tables_ffi::GFP)
@@ -309,7 +311,7 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
             let (Some(s), Some(new)) = (reg.slot_of(*mode), gen) else {
                 continue;
             };
-            if loosen || confined_in(s) == 0 {
+            if confined_in(s) == 0 {
                 continue;
             }
             let mut err = RuleError::at(EPERM_NR, 0, 0, "commit newly allows syscalls to confined processes (loosen flag needed)");
@@ -317,8 +319,13 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
                 .get(s)
                 .and_then(|slot| slot.get_locked(&reg))
                 .is_some_and(|old| compile::loosens(&old.compiled, &new.compiled, &cat, &mut err));
-            if loosens {
+            if loosens && !loosen {
                 return Err(CommitError::from(err));
+            }
+            if loosens {
+                loosened
+                    .push((*mode, err), tables_ffi::GFP)
+                    .map_err(|_| CommitError::from(RuleError::oom()))?;
             }
         }
         if test {
@@ -352,14 +359,19 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
                 g.number = number;
                 g
             });
-            if loosen && new.is_some() && s.is_set() {
-                pr_info!("table {} replaced with the loosen flag\n", *mode);
-            }
             // Reserved above: cannot fail.
             let _ = retired.push(s.replace(&reg, new), tables_ffi::GFP);
         }
     }
     tables_ffi::retire(&mut retired);
+    for (mode, what) in loosened.iter() {
+        pr_info!(
+            "table {} loosened for its confined processes by pid {}: {}\n",
+            mode,
+            ffi::with_current(|t| t.tgid()),
+            what.detail()
+        );
+    }
     Ok(())
 }
 

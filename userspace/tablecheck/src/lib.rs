@@ -39,6 +39,14 @@ pub mod ia32;
 /// x86_64 native.
 #[path = "../../../src/tables/x86_64.rs"]
 pub mod x86_64;
+/// ia32 parameter sizes.
+#[path = "../../../src/tables/ia32_args.rs"]
+pub mod ia32_args;
+/// x86_64 parameter sizes.
+#[path = "../../../src/tables/x86_64_args.rs"]
+pub mod x86_64_args;
+
+pub mod args;
 
 /// The module's tables, compiled from the same files.
 pub mod tables {
