@@ -86,11 +86,6 @@ impl<T> RcuSlot<T> {
         unsafe { p.as_ref() }
     }
 
-    /// Whether a value is published (for the registry, under its lock).
-    pub(crate) fn is_set(&self) -> bool {
-        !self.ptr.load(Relaxed).is_null()
-    }
-
     /// Publishes `new` (or empties the slot) and returns the old value,
     /// which readers may still use: pass it to [`retire`].
     pub(crate) fn replace(&self, _guard: &RegistryGuard, new: Option<KBox<T>>) -> Retired<T> {
