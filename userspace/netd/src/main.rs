@@ -54,7 +54,11 @@ struct Args {
     /// Worker threads (threads model).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
     workers: u16,
-    /// Enter mode 2 in complain mode: violations are logged, not killed.
+    /// The mode to enter once started: 2 (the default) or a table mode (3
+    /// and up) that an admin loaded with `smctl restore`.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=i32::MAX as i64))]
+    mode: u32,
+    /// Enter the mode in complain mode: violations are logged, not killed.
     #[arg(long)]
     complain: bool,
     /// Keep running unconfined if the seccomp_mode module is not loaded
@@ -123,7 +127,8 @@ fn run(args: &Args) -> Result<(), String> {
     } else {
         Flags::ENFORCE
     };
-    match seccomp_mode::enter_with(Mode::NetDaemon, flags) {
+    let mode = Mode::from_u32(args.mode).ok_or_else(|| format!("bad mode {}", args.mode))?;
+    match seccomp_mode::enter_with(mode, flags) {
         Ok(()) => {}
         Err(seccomp_mode::Error::NotLoaded) if args.allow_unconfined => {
             eprintln!("netd: seccomp_mode is not loaded; running UNCONFINED");
@@ -172,7 +177,7 @@ fn install_sigterm_handler() -> Result<(), String> {
 /// module).
 fn current_mode() -> i32 {
     match seccomp_mode::current() {
-        Ok(Some(mode)) => i32::from(mode.number()),
+        Ok(Some(mode)) => mode.number() as i32,
         _ => 0,
     }
 }

@@ -35,27 +35,46 @@ pub const PR_SECCOMP_MODE_GET: libc::c_int = 0x5343_4d47;
 
 /// A confinement mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u8)]
 pub enum Mode {
     /// Mode 1: exactly the kernel's strict mode (`read`, `write`, `exit`,
     /// `rt_sigreturn` on x86_64). Even `exit_group` kills.
-    Strict = 1,
+    Strict,
     /// Mode 2: what a network daemon needs to keep serving, fork workers and
     /// run threads, plus everything of mode 1. Never `execve`.
-    NetDaemon = 2,
+    NetDaemon,
+    /// A table mode (3 and up): the rule table of that number that an admin
+    /// loaded with `smctl restore` (see `docs/modes.md`).
+    Table(u32),
 }
+
+/// The smallest table mode.
+pub const MODE_TABLE_MIN: u32 = 3;
 
 impl Mode {
     /// The mode's number in the `prctl` interface.
-    pub fn number(self) -> u8 {
-        self as u8
+    pub fn number(self) -> u32 {
+        match self {
+            Mode::Strict => 1,
+            Mode::NetDaemon => 2,
+            Mode::Table(n) => n,
+        }
+    }
+
+    /// The mode of number `n`; `None` for 0 and numbers beyond `i32::MAX`.
+    pub fn from_u32(n: u32) -> Option<Self> {
+        match n {
+            0 => None,
+            1 => Some(Mode::Strict),
+            2 => Some(Mode::NetDaemon),
+            n if n <= i32::MAX as u32 => Some(Mode::Table(n)),
+            _ => None,
+        }
     }
 
     fn from_number(n: i32) -> Option<Option<Self>> {
         match n {
             0 => Some(None),
-            1 => Some(Some(Mode::Strict)),
-            2 => Some(Some(Mode::NetDaemon)),
+            n if n > 0 => Some(Mode::from_u32(n as u32)),
             _ => None,
         }
     }
@@ -95,6 +114,8 @@ pub enum Error {
     /// The process is already in a mode the request would loosen, e.g.
     /// mode 1 → 2 or enforce → complain (`EPERM`). Nothing changed.
     WouldLoosen,
+    /// No table of that mode number is loaded (`ENOENT`). Nothing changed.
+    NoTable,
     /// Any other error, e.g. `ENOMEM`.
     Os(std::io::Error),
 }
@@ -105,6 +126,7 @@ impl Error {
         match errno {
             libc::EINVAL => Error::NotLoaded,
             libc::EPERM => Error::WouldLoosen,
+            libc::ENOENT => Error::NoTable,
             e => Error::Os(std::io::Error::from_raw_os_error(e)),
         }
     }
@@ -118,6 +140,7 @@ impl fmt::Display for Error {
                 f,
                 "already confined in a mode this would loosen (prctl: EPERM)"
             ),
+            Error::NoTable => write!(f, "no table of that mode is loaded (prctl: ENOENT)"),
             Error::Os(e) => write!(f, "seccomp_mode prctl failed: {e}"),
         }
     }
@@ -241,7 +264,9 @@ mod tests {
     fn modes_and_flags() {
         assert_eq!(Mode::from_number(0), Some(None));
         assert_eq!(Mode::from_number(2), Some(Some(Mode::NetDaemon)));
-        assert_eq!(Mode::from_number(3), None);
+        assert_eq!(Mode::from_number(3), Some(Some(Mode::Table(3))));
+        assert_eq!(Mode::from_number(-1), None);
+        assert_eq!(Mode::Table(7).number(), 7);
         assert_eq!((Flags::ENFORCE | Flags::LOG).bits(), 1);
         assert_eq!(Flags::default(), Flags::ENFORCE);
     }
