@@ -12,7 +12,7 @@ use kernel::bindings;
 use kernel::ffi::{c_uint, c_void};
 use kernel::fs::File;
 use kernel::prelude::*;
-use kernel::sync::atomic::{Acquire, Atomic, Relaxed, Release};
+use kernel::sync::atomic::{Acquire, Atomic, Release};
 use kernel::sync::rcu;
 
 use crate::tablemode::Registry;
