@@ -250,7 +250,7 @@ pub struct Table {
     pub users: List<UserChain>,
     /// Rules in canonical order (see the module documentation).
     pub rules: List<Rule>,
-    /// Syscall numbers of the rules' `-s` lists, in text order.
+    /// Syscall numbers of the rules' `-s` lists (in canonical rule order).
     pub syscalls: List<u32>,
     /// The rules' tests.
     pub tests: List<Test>,

@@ -163,7 +163,7 @@ impl<'a> Line<'a> {
     }
 
     /// The next word, or an error saying `missing` at the last word.
-    fn expect(&mut self, missing: &'static str) -> Result<Word<'a>, Error> {
+    fn need(&mut self, missing: &'static str) -> Result<Word<'a>, Error> {
         self.next()
             .ok_or_else(|| Error::at(EINVAL, self.no, self.last, missing))
     }
@@ -300,7 +300,7 @@ fn policy(l: &mut Line<'_>, w: Word<'_>) -> Result<Option<Policy>, Error> {
         "MODE2" => Policy::Mode2,
         "MODE1" => Policy::Mode1,
         "ERRNO" => {
-            let e = l.expect("ERRNO needs an errno name (EACCES) or a number 1 to 4095")?;
+            let e = l.need("ERRNO needs an errno name (EACCES) or a number 1 to 4095")?;
             Policy::Errno(errno_value(l, e)?)
         }
         _ => return Ok(None),
@@ -411,7 +411,7 @@ impl Parser<'_> {
             return s.declare(cat, l, w);
         }
         let (count, a) = if w.text.starts_with('[') {
-            (Some(counter(l, w)?), l.expect("a counter goes before -A")?)
+            (Some(counter(l, w)?), l.need("a counter goes before -A")?)
         } else {
             (None, w)
         };
@@ -434,7 +434,7 @@ impl Parser<'_> {
         if self.open.is_some() {
             return Err(l.bad(w, "the previous section has no COMMIT"));
         }
-        let nw = l.expect("*mode needs a mode number")?;
+        let nw = l.need("*mode needs a mode number")?;
         let mode = decimal(nw.text)
             .filter(|m| (u64::from(MODE_MIN)..=u64::from(MODE_MAX)).contains(m))
             .and_then(|m| u32::try_from(m).ok())
@@ -521,7 +521,7 @@ impl Section {
         if self.table.users.len() >= MAX_USER_CHAINS {
             return Err(l.err(w, E2BIG, "more than 32 user chains in one table"));
         }
-        let aw = l.expect("a user chain needs its ABI: :NAME ABI")?;
+        let aw = l.need("a user chain needs its ABI: :NAME ABI")?;
         let abi = abi_index(cat, aw.text)
             .and_then(|a| u8::try_from(a).ok())
             .ok_or_else(|| l.bad(aw, "unknown ABI"))?;
@@ -536,7 +536,7 @@ impl Section {
             return Err(l.bad(w, "chain declared twice"));
         }
         let pw =
-            l.expect("a built-in chain needs a policy: KILL, ERRNO e, ENOSYS, MODE2 or MODE1")?;
+            l.need("a built-in chain needs a policy: KILL, ERRNO e, ENOSYS, MODE2 or MODE1")?;
         let Some(p) = policy(l, pw)? else {
             return Err(l.bad(
                 pw,
@@ -585,7 +585,7 @@ impl Section {
         if self.table.rules.len() >= MAX_RULES_PER_TABLE {
             return Err(l.err(a, E2BIG, "more than 4096 rules in one table"));
         }
-        let cw = l.expect("-A needs a chain")?;
+        let cw = l.need("-A needs a chain")?;
         let chain = self.chain(cat, cw.text).ok_or_else(|| {
             l.bad(
                 cw,
@@ -594,15 +594,15 @@ impl Section {
         })?;
         let abi = usize::from(self.table.chain_abi(chain));
         let ends = "a rule ends with -j TARGET";
-        let mut w = l.expect(ends)?;
+        let mut w = l.need(ends)?;
         let mut syscalls = None;
         let mut never = None;
         if w.text == "-s" {
-            let list = l.expect("-s needs a comma-separated list of syscalls")?;
+            let list = l.need("-s needs a comma-separated list of syscalls")?;
             let (range, col) = self.syscalls(cat, l, abi, list)?;
             syscalls = Some(range);
             never = col;
-            w = l.expect(ends)?;
+            w = l.need(ends)?;
         }
         let first_test = index(self.table.tests.len())?;
         let mut tests = 0u8;
@@ -623,9 +623,9 @@ impl Section {
             let test = self.test(cat, l, abi, syscalls, w)?;
             alloc::push(&mut self.table.tests, test)?;
             tests = tests.saturating_add(1);
-            w = l.expect(ends)?;
+            w = l.need(ends)?;
         }
-        let tw = l.expect("-j needs a target")?;
+        let tw = l.need("-j needs a target")?;
         let (target, jump) = target(l, tw)?;
         l.end()?;
         if target == Target::Allow {
@@ -747,7 +747,7 @@ impl Section {
         first: Word<'_>,
     ) -> Result<Test, Error> {
         let (neg, aw) = if first.text == "!" {
-            (true, l.expect("! needs an argument test after it")?)
+            (true, l.need("! needs an argument test after it")?)
         } else {
             (false, first)
         };
@@ -775,9 +775,8 @@ impl Section {
                  its upper 32 bits",
             ));
         }
-        let ow = l.expect(
-            "the test needs an operator: eq ne lt le gt ge in masked bits-set bits-clear",
-        )?;
+        let ow =
+            l.need("the test needs an operator: eq ne lt le gt ge in masked bits-set bits-clear")?;
         let op = OPS
             .into_iter()
             .find(|o| o.name() == ow.text)
@@ -798,7 +797,7 @@ impl Section {
             set: 0,
             count: 0,
         };
-        let vw = l.expect("the test needs a value")?;
+        let vw = l.need("the test needs a value")?;
         match op {
             Op::In => {
                 t.set = index(self.table.values.len())?;
@@ -812,7 +811,7 @@ impl Section {
             }
             Op::Masked => {
                 t.a = mask(l, vw, width)?;
-                let bw = l.expect("masked needs a mask and a value")?;
+                let bw = l.need("masked needs a mask and a value")?;
                 t.b = mask(l, bw, width)?;
                 if t.b & !t.a != 0 {
                     return Err(l.bad(

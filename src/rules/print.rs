@@ -70,7 +70,8 @@ pub fn ruleset(
     Ok(())
 }
 
-/// Appends table `t` as one section, `COMMIT` included.
+/// Appends table `t` as one section, `COMMIT` included. On `Err` the list
+/// holds part of the text, for the caller to drop.
 pub fn table(out: &mut List<u8>, t: &Table, cat: &dyn Catalog, opts: &Opts<'_>) -> Result<(), Oom> {
     emit(out, |w| write_table(w, t, cat, opts))
 }

@@ -55,7 +55,7 @@ fn test_holds(t: &Table, x: &Test, args: &[u64; 6]) -> bool {
         Op::Le => if signed { sv <= sa } else { v <= x.a },
         Op::Gt => if signed { sv > sa } else { v > x.a },
         Op::Ge => if signed { sv >= sa } else { v >= x.a },
-        Op::In => t.values_of(x).iter().any(|&w| w == v),
+        Op::In => t.values_of(x).contains(&v),
         Op::Masked => v & x.a == x.b,
         Op::BitsSet => v & x.a == x.a,
         Op::BitsClear => v & x.a == 0,
