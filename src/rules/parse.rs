@@ -267,6 +267,22 @@ fn mask(l: &Line<'_>, w: Word<'_>, width: Width) -> Result<u64, Error> {
     }
 }
 
+/// Whether `v` (a stored value or mask of a test) can be a value of a
+/// parameter of `size` bytes read with `width`: a test on a 1- or 2-byte
+/// parameter (e.g. `umode_t`) with a value it can never hold could never
+/// match, or (negated) always would, which is a mistake, not a policy.
+fn fits(v: u64, width: Width, size: u8, bitwise: bool) -> bool {
+    if size >= 4 {
+        return true;
+    }
+    let bits = u32::from(size).saturating_mul(8);
+    if bitwise || !width.signed() {
+        return v >> bits == 0;
+    }
+    let half = 1i64 << bits.saturating_sub(1);
+    (-half..half).contains(&(v as i64))
+}
+
 /// A counter `[n]`.
 fn counter(l: &Line<'_>, w: Word<'_>) -> Result<u64, Error> {
     w.text
@@ -805,7 +821,11 @@ impl Section {
                     if usize::from(t.count) >= MAX_IN {
                         return Err(l.err(item, E2BIG, "more than 16 values in one in list"));
                     }
-                    alloc::push(&mut self.table.values, value(l, item, width)?)?;
+                    let v = value(l, item, width)?;
+                    if !fits(v, width, size, false) {
+                        return Err(l.bad(item, "value does not fit the parameter's size"));
+                    }
+                    alloc::push(&mut self.table.values, v)?;
                     t.count = t.count.saturating_add(1);
                 }
             }
@@ -822,6 +842,9 @@ impl Section {
             }
             Op::BitsSet | Op::BitsClear => t.a = mask(l, vw, width)?,
             Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge => t.a = value(l, vw, width)?,
+        }
+        if !fits(t.a, width, size, op.bitwise()) || !fits(t.b, width, size, true) {
+            return Err(l.bad(vw, "value does not fit the parameter's size"));
         }
         Ok(t)
     }

@@ -288,7 +288,9 @@ fn policy(r: &mut Rng) -> String {
 fn test(r: &mut Rng, abi: usize, nrs: &[u32]) -> Option<String> {
     let shared: Vec<(usize, u8)> = (0..6)
         .filter_map(|arg| {
-            let size = CAT.arg_size(abi, nrs[0], arg)?;
+            // Parameters below 32 bits take only values of their size
+            // (covered by hand-written cases), not these random ones.
+            let size = CAT.arg_size(abi, nrs[0], arg).filter(|&s| s >= 4)?;
             nrs.iter()
                 .all(|&nr| CAT.arg_size(abi, nr, arg) == Some(size))
                 .then_some((arg, size))
