@@ -36,16 +36,17 @@ pub mod arm64;
 /// ia32 compat.
 #[path = "../../../src/tables/ia32.rs"]
 pub mod ia32;
-/// x86_64 native.
-#[path = "../../../src/tables/x86_64.rs"]
-pub mod x86_64;
 /// ia32 parameter sizes.
 #[path = "../../../src/tables/ia32_args.rs"]
 pub mod ia32_args;
+/// x86_64 native.
+#[path = "../../../src/tables/x86_64.rs"]
+pub mod x86_64;
 /// x86_64 parameter sizes.
 #[path = "../../../src/tables/x86_64_args.rs"]
 pub mod x86_64_args;
 
+/// Syscall parameter sizes: derived from the kernel source, generated and checked.
 pub mod args;
 
 /// The module's tables, compiled from the same files.

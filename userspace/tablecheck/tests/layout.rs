@@ -55,7 +55,11 @@ fn static_decision_path_does_not_reach_table_code() {
             }
         }
     }
-    assert!(bad.is_empty(), "the static path names table code:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "the static path names table code:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -64,7 +68,10 @@ fn rules_code_is_safe_and_kernel_free() {
     let files = rust_files(&r.join("src/rules"));
     assert!(files.len() >= 7, "src/rules has {} files", files.len());
     let m = fs::read_to_string(r.join("src/rules/mod.rs")).expect("mod.rs");
-    assert!(m.contains("#![forbid(unsafe_code)]"), "src/rules/mod.rs must forbid unsafe code");
+    assert!(
+        m.contains("#![forbid(unsafe_code)]"),
+        "src/rules/mod.rs must forbid unsafe code"
+    );
     let mut bad = Vec::new();
     for f in &files {
         let alloc = f.ends_with("alloc.rs");
@@ -77,5 +84,9 @@ fn rules_code_is_safe_and_kernel_free() {
             }
         }
     }
-    assert!(bad.is_empty(), "rules code uses unsafe, kernel or std:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "rules code uses unsafe, kernel or std:\n{}",
+        bad.join("\n")
+    );
 }
