@@ -290,7 +290,15 @@ fn table_syscall(
 }
 
 /// A `LOG` rule matched: log it once per process and rule.
-fn log_rule(regs: &SyscallRegs<'_>, slot: u8, abi: Abi, nr: i64, label: Label, rule: u16, gen: u64) {
+fn log_rule(
+    regs: &SyscallRegs<'_>,
+    slot: u8,
+    abi: Abi,
+    nr: i64,
+    label: Label,
+    rule: u16,
+    gen: u64,
+) {
     let entry = ffi::procs_current(regs);
     if !entry.is_some_and(|e| e.mark_rule_logged(rule, gen)) || !may_log(entry, false) {
         return;
@@ -327,7 +335,13 @@ fn violation(regs: &mut SyscallRegs<'_>, s: State, abi: Abi, nr: i64) -> bool {
 
 /// [`violation`] in any mode; a table mode's log line names the rule or
 /// policy that decided.
-fn violation_at(regs: &mut SyscallRegs<'_>, s: Conf, abi: Abi, nr: i64, rule: Option<Label>) -> bool {
+fn violation_at(
+    regs: &mut SyscallRegs<'_>,
+    s: Conf,
+    abi: Abi,
+    nr: i64,
+    rule: Option<Label>,
+) -> bool {
     let entry = ffi::procs_current(regs);
     if let Some(e) = entry {
         e.violations.add(1, Relaxed);
@@ -383,7 +397,14 @@ fn may_log(entry: Option<&Confined>, kill: bool) -> bool {
 
 /// `seccomp_mode: <what> pid=<tgid> comm=<comm> mode=<m> abi=<abi> syscall=<nr> (<name>)`,
 /// and ` rule=<chain>#<n>` or ` rule=<chain>:policy` in a table mode.
-fn log_violation(regs: &SyscallRegs<'_>, what: &str, s: Conf, abi: Abi, nr: i64, rule: Option<Label>) {
+fn log_violation(
+    regs: &SyscallRegs<'_>,
+    what: &str,
+    s: Conf,
+    abi: Abi,
+    nr: i64,
+    rule: Option<Label>,
+) {
     let task = ffi::current_task(regs);
     let comm = policy::sanitize_comm(task.comm());
     match rule {
@@ -541,7 +562,8 @@ fn uring_race(regs: &SyscallRegs<'_>, s: Conf) {
 pub(crate) fn seccomp_entry(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, ia32: bool) -> bool {
     let abi = policy::classify_x86(ia32, nr);
     if let Some((slot, log)) = policy::table_slot(word) {
-        return our_prctl(abi, nr, regs).is_none() && !table_syscall(regs, slot, log, abi, nr, false);
+        return our_prctl(abi, nr, regs).is_none()
+            && !table_syscall(regs, slot, log, abi, nr, false);
     }
     let Some(s) = State::decode(word) else {
         return !violation(regs, State::enforce(policy::MODE_STRICT), abi, nr);
@@ -603,7 +625,11 @@ static OBJECT_COUNTERS: [[Atomic<u64>; 2]; 3] = [const { [const { Atomic::new(0)
 fn object_refused(word: u8, obj: Object, quiet: bool) -> bool {
     // A word no state encodes to cannot happen; fail closed all the same.
     let s = conf_of(word).unwrap_or(Conf::of(State::enforce(policy::MODE_STRICT)));
-    let row = if s.is_table() { 2 } else { (s.mode as usize).wrapping_sub(1) };
+    let row = if s.is_table() {
+        2
+    } else {
+        (s.mode as usize).wrapping_sub(1)
+    };
     if let Some(c) = OBJECT_COUNTERS.get(row) {
         c[usize::from(s.log)].add(1, Relaxed);
     }

@@ -36,10 +36,10 @@ mod objects_kunit;
 mod policy_kunit;
 #[path = "../tests/kunit/sysset_kunit.rs"]
 mod sysset_kunit;
-#[path = "../tests/kunit/tables_kunit.rs"]
-mod tables_kunit;
 #[path = "../tests/kunit/tablemode_kunit.rs"]
 mod tablemode_kunit;
+#[path = "../tests/kunit/tables_kunit.rs"]
+mod tables_kunit;
 
 module! {
     type: SeccompMode,

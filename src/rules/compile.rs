@@ -137,7 +137,14 @@ fn ranges(t: &Table) -> Result<Ranges, Error> {
         match slot {
             // A chain's rules must be contiguous (canonical order).
             Some(s) if *s == (0, 0) => *s = (start, end),
-            _ => return Err(Error::at(errnos::EINVAL, 0, 0, "rules not in canonical order")),
+            _ => {
+                return Err(Error::at(
+                    errnos::EINVAL,
+                    0,
+                    0,
+                    "rules not in canonical order",
+                ))
+            }
         }
         start = end;
     }
@@ -155,7 +162,12 @@ struct Flat {
 /// The flattened rule sequence of `abi`'s built-in chain, walked with an
 /// explicit stack (no recursion).
 fn flatten(t: &Table, rg: &Ranges, abi: usize) -> Result<List<Flat>, Error> {
-    let too_big = Error::at(errnos::E2BIG, 0, 0, "jumps expand the table beyond its limit");
+    let too_big = Error::at(
+        errnos::E2BIG,
+        0,
+        0,
+        "jumps expand the table beyond its limit",
+    );
     let mut out = alloc::new();
     let Some(&(start, end)) = rg.builtin.get(abi) else {
         return Ok(out);
@@ -222,7 +234,12 @@ fn names(t: &Table, r: &Rule, pos: u32, size: u32) -> bool {
 
 /// Calls `f` with every position (`0..=size`) that `flat` applies to: those
 /// named by the rule and by every jump on its way.
-fn positions(t: &Table, flat: &Flat, size: u32, mut f: impl FnMut(u32) -> Result<(), Error>) -> Result<(), Error> {
+fn positions(
+    t: &Table,
+    flat: &Flat,
+    size: u32,
+    mut f: impl FnMut(u32) -> Result<(), Error>,
+) -> Result<(), Error> {
     let rule_at = |i: u16| t.rules.get(usize::from(i));
     let path = flat.path.get(..usize::from(flat.depth)).unwrap_or(&[]);
     // Enumerate the shortest explicit list on the way; check the others.
@@ -313,9 +330,16 @@ fn compile_chain(
         })?;
     }
     let base = entries.len();
-    let total = counts.iter().fold(0usize, |a, &c| a.saturating_add(c as usize));
+    let total = counts
+        .iter()
+        .fold(0usize, |a, &c| a.saturating_add(c as usize));
     if base.saturating_add(total) > MAX_ENTRIES {
-        return Err(Error::at(errnos::E2BIG, 0, 0, "table compiles to too many entries"));
+        return Err(Error::at(
+            errnos::E2BIG,
+            0,
+            0,
+            "table compiles to too many entries",
+        ));
     }
     // Offsets, and the fill cursor of every bucket.
     let mut offsets = alloc::filled(0u32, npos + 1)?;
@@ -346,7 +370,10 @@ fn compile_chain(
     }
     for f in flat.iter() {
         let uncond = unconditional(t, f);
-        let kind = t.rules.get(usize::from(f.rule)).map_or(Kind::Count, kind_of);
+        let kind = t
+            .rules
+            .get(usize::from(f.rule))
+            .map_or(Kind::Count, kind_of);
         let e = Entry {
             rule: f.rule,
             path: f.path,

@@ -108,14 +108,22 @@ impl Error {
 
     /// The detail text (up to the first NUL).
     pub fn detail(&self) -> &str {
-        let len = self.detail.iter().position(|&b| b == 0).unwrap_or(self.detail.len());
+        let len = self
+            .detail
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(self.detail.len());
         let b = self.detail.get(..len).unwrap_or(&[]);
         core::str::from_utf8(b).unwrap_or("")
     }
 
     /// Appends `s` to the detail, cut at a character boundary when full.
     pub fn add_detail(&mut self, s: &str) {
-        let mut at = self.detail.iter().position(|&b| b == 0).unwrap_or(self.detail.len());
+        let mut at = self
+            .detail
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(self.detail.len());
         for ch in s.chars() {
             let mut buf = [0u8; 4];
             let enc = ch.encode_utf8(&mut buf).as_bytes();

@@ -67,7 +67,11 @@ impl Catalog for X86Catalog {
                 .chain(tables(Abi::X86_64)?.names.iter().filter(|s| s.nr < 512))
                 .find(|s| s.name == name)
                 .map(|s| s.nr),
-            a => tables(a)?.names.iter().find(|s| s.name == name).map(|s| s.nr),
+            a => tables(a)?
+                .names
+                .iter()
+                .find(|s| s.name == name)
+                .map(|s| s.nr),
         }
     }
 
@@ -91,7 +95,8 @@ impl Catalog for X86Catalog {
     }
 
     fn never_allow(&self, abi: usize, nr: u32) -> bool {
-        self.name_of(abi, nr).is_some_and(|n| NEVER_ALLOW.contains(&n))
+        self.name_of(abi, nr)
+            .is_some_and(|n| NEVER_ALLOW.contains(&n))
     }
 
     fn index_of(&self, abi: usize, raw_nr: i64) -> Option<u32> {

@@ -124,7 +124,8 @@ impl MiscDevice for TablesDevice {
         }
         // The staged text is consumed by this commit, whatever its result.
         let text = core::mem::take(&mut me.inner.lock().staged);
-        let res = crate::tablemode::commit(&text, flags & COMMIT_TEST != 0, flags & COMMIT_LOOSEN != 0);
+        let res =
+            crate::tablemode::commit(&text, flags & COMMIT_TEST != 0, flags & COMMIT_LOOSEN != 0);
         drop(text);
         let mut out = [0u8; COMMIT_SIZE];
         let (errno, line, col) = match &res {

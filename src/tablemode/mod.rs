@@ -128,7 +128,11 @@ pub(crate) struct Label {
 
 impl kernel::fmt::Display for Label {
     fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
-        let len = self.chain.iter().position(|&b| b == 0).unwrap_or(self.chain.len());
+        let len = self
+            .chain
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(self.chain.len());
         let name = core::str::from_utf8(self.chain.get(..len).unwrap_or(&[])).unwrap_or("?");
         if self.number == 0 {
             write!(f, "{name}:policy")
@@ -314,7 +318,12 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
             if confined_in(s) == 0 {
                 continue;
             }
-            let mut err = RuleError::at(EPERM_NR, 0, 0, "commit newly allows syscalls to confined processes (loosen flag needed)");
+            let mut err = RuleError::at(
+                EPERM_NR,
+                0,
+                0,
+                "commit newly allows syscalls to confined processes (loosen flag needed)",
+            );
             let loosens = SLOTS
                 .get(s)
                 .and_then(|slot| slot.get_locked(&reg))

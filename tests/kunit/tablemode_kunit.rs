@@ -10,17 +10,18 @@ use kernel::prelude::*;
 #[kunit_tests(seccomp_mode_tablemode)]
 mod tests {
     use crate::rules::alloc::List;
-    use kernel::alloc::flags::GFP_KERNEL;
-    use kernel::prelude::*;
     use crate::rules::compile::{self, Action};
     use crate::rules::{eval, parse, Catalog};
     use crate::tablemode::catalog::X86Catalog;
     use crate::tablemode::{commit, decide, dump, with_table, Outcome};
     use crate::tables::Abi;
+    use kernel::alloc::flags::GFP_KERNEL;
+    use kernel::prelude::*;
 
     /// Table numbers no guest test uses.
     const A: &str = "*mode 900 kunit-a\n:x86_64 MODE2\n-A x86_64 -s read -j ALLOW\n-A x86_64 -s getppid -j ERRNO EPERM\nCOMMIT\n";
-    const A2: &str = "*mode 900 kunit-a\n:x86_64 MODE2\n-A x86_64 -s getppid -j ERRNO EACCES\nCOMMIT\n";
+    const A2: &str =
+        "*mode 900 kunit-a\n:x86_64 MODE2\n-A x86_64 -s getppid -j ERRNO EACCES\nCOMMIT\n";
     const BAD_B: &str = "*mode 901\n:x86_64 MODE2\n-A x86_64 -s no_such_call -j ALLOW\nCOMMIT\n";
 
     fn text(parts: &[&str]) -> KVec<u8> {

@@ -508,10 +508,19 @@ fn values_wider_than_a_small_parameter_are_refused() {
     let cat = X86Catalog;
     let ok = "*mode 3\n-A x86_64 -s openat --a3:u32 bits-clear 0o111 -j KILL\nCOMMIT\n";
     assert!(parse(ok.replace("0o111", "0x49").as_bytes(), &cat).is_ok());
-    for bad in ["--a3:u32 eq 0x10000", "--a3:u32 bits-set 0x10000", "--a3:s32 eq -40000", "--a3:u32 in 1,0x10000"] {
+    for bad in [
+        "--a3:u32 eq 0x10000",
+        "--a3:u32 bits-set 0x10000",
+        "--a3:s32 eq -40000",
+        "--a3:u32 in 1,0x10000",
+    ] {
         let text = format!("*mode 3\n-A x86_64 -s openat {bad} -j KILL\nCOMMIT\n");
         let e = parse(text.as_bytes(), &cat).expect_err(bad);
-        assert_eq!((e.errno, e.line, e.msg), (22, 2, "value does not fit the parameter's size"), "{bad}");
+        assert_eq!(
+            (e.errno, e.line, e.msg),
+            (22, 2, "value does not fit the parameter's size"),
+            "{bad}"
+        );
     }
     let fine = "*mode 3\n-A x86_64 -s openat --a3:s32 eq -1 -j KILL\nCOMMIT\n";
     assert!(parse(fine.as_bytes(), &cat).is_ok());

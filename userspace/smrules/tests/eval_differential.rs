@@ -51,10 +51,34 @@ fn test_holds(t: &Table, x: &Test, args: &[u64; 6]) -> bool {
     let r = match x.op {
         Op::Eq => v == x.a,
         Op::Ne => v != x.a,
-        Op::Lt => if signed { sv < sa } else { v < x.a },
-        Op::Le => if signed { sv <= sa } else { v <= x.a },
-        Op::Gt => if signed { sv > sa } else { v > x.a },
-        Op::Ge => if signed { sv >= sa } else { v >= x.a },
+        Op::Lt => {
+            if signed {
+                sv < sa
+            } else {
+                v < x.a
+            }
+        }
+        Op::Le => {
+            if signed {
+                sv <= sa
+            } else {
+                v <= x.a
+            }
+        }
+        Op::Gt => {
+            if signed {
+                sv > sa
+            } else {
+                v > x.a
+            }
+        }
+        Op::Ge => {
+            if signed {
+                sv >= sa
+            } else {
+                v >= x.a
+            }
+        }
         Op::In => t.values_of(x).contains(&v),
         Op::Masked => v & x.a == x.b,
         Op::BitsSet => v & x.a == x.a,
@@ -64,9 +88,16 @@ fn test_holds(t: &Table, x: &Test, args: &[u64; 6]) -> bool {
 }
 
 /// The reference decision: (action, counter, LOG/jump hits in order).
-fn reference(t: &Table, abi: usize, pos: Option<u32>, args: &[u64; 6]) -> (Action, u32, Vec<(u16, bool)>) {
+fn reference(
+    t: &Table,
+    abi: usize,
+    pos: Option<u32>,
+    args: &[u64; 6],
+) -> (Action, u32, Vec<(u16, bool)>) {
     let chain_rules = |c: ChainRef| -> Vec<usize> {
-        (0..t.rules.len()).filter(|&i| t.rules[i].chain == c).collect()
+        (0..t.rules.len())
+            .filter(|&i| t.rules[i].chain == c)
+            .collect()
     };
     let mut hits = Vec::new();
     let mut stack = vec![(chain_rules(ChainRef::Builtin(abi as u8)), 0usize)];
@@ -112,7 +143,21 @@ const X86_CALLS: &[&str] = &[
     "clone", "mprotect", "kill",
 ];
 const IA32_CALLS: &[&str] = &["read", "write", "ioctl", "close", "getpid", "socketcall"];
-const VALUES: &[i64] = &[0, 1, 2, 3, 4, 7, 0x541b, 0x5412, -1, -100, 0x7fff_ffff, 0x8000_0000, 0xffff];
+const VALUES: &[i64] = &[
+    0,
+    1,
+    2,
+    3,
+    4,
+    7,
+    0x541b,
+    0x5412,
+    -1,
+    -100,
+    0x7fff_ffff,
+    0x8000_0000,
+    0xffff,
+];
 
 /// A random ruleset text: tables 3 and 4 with built-in and user chains.
 fn random_text(rng: &mut Rng, cat: &X86Catalog) -> String {
@@ -125,7 +170,10 @@ fn random_text(rng: &mut Rng, cat: &X86Catalog) -> String {
     }
     let users = rng.below(3);
     for u in 0..users {
-        s.push_str(&format!(":u{u} {}\n", if rng.below(4) == 0 { "ia32" } else { "x86_64" }));
+        s.push_str(&format!(
+            ":u{u} {}\n",
+            if rng.below(4) == 0 { "ia32" } else { "x86_64" }
+        ));
     }
     let nrules = 1 + rng.below(25);
     for _ in 0..nrules {
@@ -166,7 +214,9 @@ fn random_text(rng: &mut Rng, cat: &X86Catalog) -> String {
                         cat.arg_size(abi, nr, arg)
                     })
                     .collect();
-                let Some(Some(size)) = sizes.first().copied() else { continue };
+                let Some(Some(size)) = sizes.first().copied() else {
+                    continue;
+                };
                 if sizes.iter().any(|&x| x != Some(size)) {
                     continue;
                 }
@@ -217,7 +267,9 @@ fn random_text(rng: &mut Rng, cat: &X86Catalog) -> String {
         }
         let mut target = rng.pick(&targets).to_string();
         // Jumps from a chain to a later user chain of the same ABI.
-        let from = chain.strip_prefix('u').and_then(|x| x.parse::<usize>().ok());
+        let from = chain
+            .strip_prefix('u')
+            .and_then(|x| x.parse::<usize>().ok());
         if rng.below(4) == 0 && abi == 0 {
             let first = from.map_or(0, |f| f + 1);
             if first < users {
@@ -251,9 +303,11 @@ fn compiled_evaluator_matches_the_reference_on_a_million_calls() {
     let cat = X86Catalog;
     let mut rng = Rng(0x5eed_0f5e_cc0f_u64);
     let (mut tables, mut calls, mut rejected) = (0, 0u64, 0);
-    let positions: Vec<i64> = [0, 1, 3, 9, 10, 16, 39, 41, 56, 72, 83, 257, 62, 102, 450, 500, 511, 512, 4000, -1]
-        .into_iter()
-        .collect();
+    let positions: Vec<i64> = [
+        0, 1, 3, 9, 10, 16, 39, 41, 56, 72, 83, 257, 62, 102, 450, 500, 511, 512, 4000, -1,
+    ]
+    .into_iter()
+    .collect();
     while calls < 1_000_000 {
         let text = random_text(&mut rng, &cat);
         let rs = match parse::parse(text.as_bytes(), &cat) {
@@ -273,9 +327,14 @@ fn compiled_evaluator_matches_the_reference_on_a_million_calls() {
                 let pos = cat.index_of(abi, raw);
                 let args = random_args(&mut rng);
                 let mut hits = Vec::new();
-                let d = eval::eval(&compiled, abi, pos, &args, |i, n| if i < n { i } else { 0 }, |r, log| {
-                    hits.push((r, log))
-                });
+                let d = eval::eval(
+                    &compiled,
+                    abi,
+                    pos,
+                    &args,
+                    |i, n| if i < n { i } else { 0 },
+                    |r, log| hits.push((r, log)),
+                );
                 let (action, counter, want_hits) = reference(&reference_copy, abi, pos, &args);
                 assert_eq!(
                     (d.action, d.counter, &hits),
@@ -286,7 +345,10 @@ fn compiled_evaluator_matches_the_reference_on_a_million_calls() {
             }
         }
     }
-    assert!(tables >= 150, "only {tables} random tables parsed ({rejected} rejected)");
+    assert!(
+        tables >= 150,
+        "only {tables} random tables parsed ({rejected} rejected)"
+    );
 }
 
 /// `--a0:s32 eq -100` (AT_FDCWD) matches whatever the upper half holds,
@@ -299,7 +361,11 @@ fn s32_minus_100_matches_both_encodings() {
     let table = rs.tables.remove(0);
     let c = compile::compile(table, &cat).expect("compiles");
     let openat = cat.nr_of(0, "openat");
-    for a0 in [0xffff_ff9c_u64, 0xffff_ffff_ffff_ff9c, 0x1234_5678_ffff_ff9c] {
+    for a0 in [
+        0xffff_ff9c_u64,
+        0xffff_ffff_ffff_ff9c,
+        0x1234_5678_ffff_ff9c,
+    ] {
         let d = eval::eval(&c, 0, openat, &[a0, 0, 0, 0, 0, 0], |i, _| i, |_, _| {});
         assert_eq!(d.action, Action::Allow, "{a0:#x}");
     }
@@ -311,7 +377,8 @@ fn s32_minus_100_matches_both_encodings() {
 #[test]
 fn tiocsti_with_bit_32_is_still_refused() {
     let cat = X86Catalog;
-    let text = "*mode 3\n:x86_64 MODE2\n-A x86_64 -s ioctl --a1:u32 eq 0x5412 -j ERRNO EPERM\nCOMMIT\n";
+    let text =
+        "*mode 3\n:x86_64 MODE2\n-A x86_64 -s ioctl --a1:u32 eq 0x5412 -j ERRNO EPERM\nCOMMIT\n";
     let mut rs = parse::parse(text.as_bytes(), &cat).expect("parses");
     let c = compile::compile(rs.tables.remove(0), &cat).expect("compiles");
     let ioctl = cat.nr_of(0, "ioctl");

@@ -19,8 +19,22 @@ const RULES: u32 = 256;
 
 /// Calls whose argument 0 is a 32-bit descriptor, to vary the rules.
 const CALLS: [&str; 16] = [
-    "read", "write", "close", "fstat", "lseek", "pread64", "pwrite64", "readv", "writev", "fsync",
-    "fdatasync", "ftruncate", "getdents64", "flock", "dup", "listen",
+    "read",
+    "write",
+    "close",
+    "fstat",
+    "lseek",
+    "pread64",
+    "pwrite64",
+    "readv",
+    "writev",
+    "fsync",
+    "fdatasync",
+    "ftruncate",
+    "getdents64",
+    "flock",
+    "dup",
+    "listen",
 ];
 
 fn smctl() -> PathBuf {
@@ -54,7 +68,9 @@ fn table(mode: u32, rules: u32) -> String {
     for i in 0..rules {
         let call = CALLS[i as usize % CALLS.len()];
         let target = if i % 3 == 0 { "ERRNO EPERM" } else { "ALLOW" };
-        s.push_str(&format!("-A x86_64 -s {call} --a0:u32 eq {i} -j {target}\n"));
+        s.push_str(&format!(
+            "-A x86_64 -s {call} --a0:u32 eq {i} -j {target}\n"
+        ));
     }
     s.push_str("COMMIT\n");
     s
@@ -94,11 +110,16 @@ fn fill(tap: &mut Tap<std::io::Stdout>) {
         if tables == TABLES as usize && rules == (TABLES * RULES) as usize {
             Ok(())
         } else {
-            Err(format!("smctl save shows {tables} tables and {rules} rules"))
+            Err(format!(
+                "smctl save shows {tables} tables and {rules} rules"
+            ))
         }
     });
     tap.case("sixty_four_tables_of_256_rules_load", listed);
-    tap.case("a_65th_table_is_enospc", refused(&table(FIRST + TABLES, 1), "No space left"));
+    tap.case(
+        "a_65th_table_is_enospc",
+        refused(&table(FIRST + TABLES, 1), "No space left"),
+    );
     tap.case(
         "a_16385th_rule_is_e2big",
         refused(&table(FIRST, RULES + 1), "Argument list too long"),
