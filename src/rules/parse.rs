@@ -65,6 +65,13 @@ pub fn parse(text: &[u8], cat: &dyn Catalog) -> Result<Ruleset, Error> {
     if text.len() > MAX_TEXT {
         return Err(Error::at(E2BIG, 0, 0, "ruleset text larger than 256 KiB"));
     }
+    parse_dump(text, cat)
+}
+
+/// [`parse`] without the limit on the text's size: for what the module
+/// prints of all its tables (`smctl save`), which can exceed what one commit
+/// may upload. Every other limit applies.
+pub fn parse_dump(text: &[u8], cat: &dyn Catalog) -> Result<Ruleset, Error> {
     let mut p = Parser {
         cat,
         tables: alloc::new(),

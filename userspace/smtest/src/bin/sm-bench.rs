@@ -18,6 +18,24 @@
 //! `sm-bench park N` keeps N processes confined in mode 2 until its stdin
 //! closes. `sm-bench http VARIANT PORT N` fetches a file N times from netd
 //! and prints `BENCH VARIANT http NS NS` (wall clock per request, twice).
+//!
+//! Table modes (see `docs/BENCHMARKS.md`, "Table modes"): one ~80-rule
+//! policy ([`netd_policy`]: netd's syscalls with argument rules, `mkdir`
+//! refused with `EACCES`) is expressed four ways: CONFINE `table3` (our
+//! mode 3, loaded by `sm-bench load netd`), `sc-netd` (a seccompiler
+//! filter), `ls-netd` (libseccomp, default optimisation) and `lt-netd`
+//! (libseccomp, `SCMP_FLTATR_CTL_OPTIMIZE` = 2, binary tree). More ops:
+//! `getrandom0` (`getrandom(buf, 0, GRND_INSECURE)`, nr 318, late in a
+//! list sorted by number), `mkdir` (refused with `EACCES` by every
+//! confinement but `none`). `sm-bench load netd|synth|many64` loads tables
+//! through `/dev/seccomp_mode` (`synth`: tables 10, 50, 100 and 300 of that
+//! many rules, `getppid` allowed by the last one; `many64`: deletes every
+//! loaded table and loads tables 1000..1063); CONFINE `tableN` enters
+//! table N. `sm-bench commit N REPS` times the commit of the `N`-rule
+//! synthetic table (replacing table N) and prints `BENCH tN commit CPU_NS
+//! WALL_NS`. `sm-bench bpfcount` prints `BPFINS VARIANT OP N`: how many
+//! classic-BPF instructions each filter runs for each op's syscalls
+//! (interpreted here; the kernel runs them JIT-compiled).
 
 use std::collections::BTreeMap;
 use std::ffi::CStr;
@@ -39,6 +57,8 @@ const REPS: usize = 7;
 const DATA: &str = "/tmp/sm-bench.dat";
 /// `DATA` for `openat`.
 const DATA_C: &CStr = c"/tmp/sm-bench.dat";
+/// What the `mkdir` op tries to create.
+const DIR_C: &CStr = c"/tmp/sm-bench.dir";
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Op {
@@ -48,6 +68,8 @@ enum Op {
     Read4k,
     Openat,
     Fork,
+    Getrandom0,
+    Mkdir,
 }
 
 impl Op {
@@ -59,6 +81,8 @@ impl Op {
             "read4k" => Op::Read4k,
             "openat" => Op::Openat,
             "fork" => Op::Fork,
+            "getrandom0" => Op::Getrandom0,
+            "mkdir" => Op::Mkdir,
             _ => return None,
         })
     }
@@ -119,6 +143,745 @@ fn mode2_bpf() -> Result<seccompiler::BpfProgram, String> {
         .map_err(|e: seccompiler::BackendError| e.to_string())
 }
 
+/// An argument test of the benchmark policy, in the words of the table
+/// language (`--aI:W ...`); `wide`: a 64-bit parameter (`u64`), else `u32`.
+#[derive(Clone, Copy, Debug)]
+enum ArgTest {
+    /// `masked M V`: `(a & M) == V`.
+    Masked {
+        arg: u8,
+        wide: bool,
+        mask: u64,
+        val: u64,
+    },
+    /// `bits-clear M`: `(a & M) == 0`.
+    BitsClear { arg: u8, wide: bool, mask: u64 },
+    /// `in V1,V2,...`.
+    In {
+        arg: u8,
+        wide: bool,
+        vals: &'static [u64],
+    },
+}
+
+/// What a rule of the benchmark policy does.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Act {
+    Allow,
+    /// Fails with this errno (`ERRNO EACCES`).
+    Errno(i32),
+    /// `ENOSYS` (`clone3`, as mode 2 answers it).
+    Enosys,
+}
+
+impl Act {
+    /// The seccomp-bpf return value.
+    fn bpf(self) -> u32 {
+        const RET_ERRNO: u32 = 0x0005_0000;
+        match self {
+            Act::Allow => 0x7fff_0000,
+            Act::Errno(e) => RET_ERRNO | e as u32,
+            Act::Enosys => RET_ERRNO | libc::ENOSYS as u32,
+        }
+    }
+}
+
+/// One rule of the benchmark policy: syscall, optional argument test,
+/// action. Everything else is killed.
+#[derive(Clone, Copy, Debug)]
+struct PRule {
+    name: &'static str,
+    nr: u32,
+    test: Option<ArgTest>,
+    act: Act,
+}
+
+/// `fcntl` commands: `F_DUPFD`, `F_GETFD`, `F_SETFD`, `F_GETFL`, `F_SETFL`,
+/// `F_DUPFD_CLOEXEC`.
+const FCNTL_CMDS: &[u64] = &[0, 1, 2, 3, 4, 1030];
+/// `socket` domains: `AF_UNIX`, `AF_INET`, `AF_INET6`.
+const SOCKET_DOMAINS: &[u64] = &[1, 2, 10];
+/// `ioctl` commands: `FIONREAD`, `FIONBIO`.
+const IOCTL_CMDS: &[u64] = &[0x541b, 0x5421];
+/// `CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
+/// CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET`.
+const CLONE_NEW_MASK: u64 = 0x7e02_0000;
+/// `PROT_EXEC`.
+const PROT_EXEC: u64 = 0x4;
+
+/// The benchmark policy: what netd needs (mode 1 + mode 2 of x86_64,
+/// without `creat`), `open`/`openat` read-only, `fcntl` commands,
+/// `socket` domains, `mmap`/`mprotect` without `PROT_EXEC`, `clone`
+/// without `CLONE_NEW*`, two `ioctl` commands, `clone3` answered `ENOSYS`
+/// and `mkdir` refused with `EACCES`. Argument widths are the kernel
+/// prototypes' (`src/tables/x86_64_args.rs`).
+fn netd_policy() -> Vec<PRule> {
+    let x86 = &tables::ALL[0];
+    let mut v = Vec::new();
+    let rule = |name, nr, test, act| PRule {
+        name,
+        nr,
+        test,
+        act,
+    };
+    for sys in x86.mode1.iter().chain(x86.mode2) {
+        let (test, act) = match sys.name {
+            "creat" => continue,
+            "open" => (
+                Some(ArgTest::Masked {
+                    arg: 1,
+                    wide: false,
+                    mask: 3,
+                    val: 0,
+                }),
+                Act::Allow,
+            ),
+            "openat" => (
+                Some(ArgTest::Masked {
+                    arg: 2,
+                    wide: false,
+                    mask: 3,
+                    val: 0,
+                }),
+                Act::Allow,
+            ),
+            "fcntl" => (
+                Some(ArgTest::In {
+                    arg: 1,
+                    wide: false,
+                    vals: FCNTL_CMDS,
+                }),
+                Act::Allow,
+            ),
+            "socket" => (
+                Some(ArgTest::In {
+                    arg: 0,
+                    wide: false,
+                    vals: SOCKET_DOMAINS,
+                }),
+                Act::Allow,
+            ),
+            "mmap" | "mprotect" => (
+                Some(ArgTest::BitsClear {
+                    arg: 2,
+                    wide: true,
+                    mask: PROT_EXEC,
+                }),
+                Act::Allow,
+            ),
+            "clone" => (
+                Some(ArgTest::BitsClear {
+                    arg: 0,
+                    wide: true,
+                    mask: CLONE_NEW_MASK,
+                }),
+                Act::Allow,
+            ),
+            "clone3" => (None, Act::Enosys),
+            _ => (None, Act::Allow),
+        };
+        v.push(rule(sys.name, sys.nr, test, act));
+    }
+    v.push(rule(
+        "ioctl",
+        16,
+        Some(ArgTest::In {
+            arg: 1,
+            wide: false,
+            vals: IOCTL_CMDS,
+        }),
+        Act::Allow,
+    ));
+    v.push(rule("mkdir", 83, None, Act::Errno(libc::EACCES)));
+    v
+}
+
+/// The policy as table `mode` in the ruleset text of `docs/modes.md`.
+fn policy_text(mode: u32, name: &str, policy: &[PRule]) -> String {
+    let mut t = format!("*mode {mode} {name}\n:x86_64 KILL\n");
+    for r in policy {
+        t += &format!("-A x86_64 -s {}", r.name);
+        let w = |wide: bool| if wide { "u64" } else { "u32" };
+        match r.test {
+            None => {}
+            Some(ArgTest::Masked {
+                arg,
+                wide,
+                mask,
+                val,
+            }) => t += &format!(" --a{arg}:{} masked {mask:#x} {val:#x}", w(wide)),
+            Some(ArgTest::BitsClear { arg, wide, mask }) => {
+                t += &format!(" --a{arg}:{} bits-clear {mask:#x}", w(wide))
+            }
+            Some(ArgTest::In { arg, wide, vals }) => {
+                let l: Vec<String> = vals.iter().map(|v| format!("{v:#x}")).collect();
+                t += &format!(" --a{arg}:{} in {}", w(wide), l.join(","))
+            }
+        }
+        t += &match r.act {
+            Act::Allow => " -j ALLOW\n".to_string(),
+            Act::Errno(e) if e == libc::EACCES => " -j ERRNO EACCES\n".to_string(),
+            Act::Errno(e) => format!(" -j ERRNO {e}\n"),
+            Act::Enosys => " -j ENOSYS\n".to_string(),
+        };
+    }
+    t + "COMMIT\n"
+}
+
+/// Syscalls with a first parameter, for the synthetic tables' rules that
+/// never match (none of them is an op of the bench).
+const FILLER: &[&str] = &[
+    "close",
+    "fstat",
+    "lseek",
+    "brk",
+    "munmap",
+    "dup",
+    "dup2",
+    "alarm",
+    "socket",
+    "listen",
+    "shutdown",
+    "kill",
+    "fsync",
+    "fdatasync",
+    "ftruncate",
+    "flock",
+    "fchdir",
+    "setuid",
+    "setgid",
+    "getpgid",
+    "getsid",
+    "setfsuid",
+    "setfsgid",
+    "mlockall",
+    "epoll_create",
+    "timerfd_create",
+    "eventfd",
+    "eventfd2",
+    "epoll_create1",
+    "dup3",
+    "sched_getscheduler",
+    "uname",
+    "sysinfo",
+    "times",
+    "pipe",
+    "pipe2",
+    "getpriority",
+    "setpgid",
+    "tgkill",
+    "tkill",
+];
+
+/// Synthetic table `n` with `n` rules: `n - 3` rules on the syscalls of
+/// [`FILLER`] whose argument test never matches (`--a0 eq 0x5eed0000+i`,
+/// `ERRNO EPERM`), then `exit`/`exit_group`, `read` and, last, `getppid`
+/// allowed.
+fn synth_text(n: usize) -> String {
+    let mut t = format!("*mode {n} synthetic-{n}\n:x86_64 KILL\n");
+    for i in 0..n.saturating_sub(3) {
+        let name = FILLER[i % FILLER.len()];
+        t += &format!(
+            "-A x86_64 -s {name} --a0 eq {:#x} -j ERRNO EPERM\n",
+            0x5eed_0000 + i
+        );
+    }
+    t += "-A x86_64 -s exit,exit_group -j ALLOW\n-A x86_64 -s read -j ALLOW\n";
+    t += "-A x86_64 -s getppid -j ALLOW\nCOMMIT\n";
+    t
+}
+
+/// The synthetic tables' rule counts (and table numbers).
+const SYNTH: [usize; 4] = [10, 50, 100, 300];
+
+/// The policy as a seccompiler filter, built as a user of the crate
+/// would: one `SeccompRule` per alternative of an `in`, `Dword` or `Qword`
+/// as the parameter, kill otherwise. seccompiler has one match action per
+/// filter (`Allow`); the two syscalls with another action (`mkdir`,
+/// `clone3`) are unconditional, and for those seccompiler emits
+/// `jeq nr; ja 1; ja 2; ret MATCH; ret MISMATCH`: their `ret MATCH` gets
+/// the rule's action, which leaves the program's shape as seccompiler
+/// emits it.
+fn seccompiler_bpf(policy: &[PRule]) -> Result<seccompiler::BpfProgram, String> {
+    let cond = |arg: u8, wide: bool, op: SeccompCmpOp, val: u64| {
+        let len = if wide {
+            SeccompCmpArgLen::Qword
+        } else {
+            SeccompCmpArgLen::Dword
+        };
+        SeccompCondition::new(arg, len, op, val).map_err(|e| e.to_string())
+    };
+    let one = |c: SeccompCondition| SeccompRule::new(vec![c]).map_err(|e| e.to_string());
+    let mut rules: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
+    for r in policy {
+        let alts = match r.test {
+            None => vec![],
+            Some(ArgTest::Masked {
+                arg,
+                wide,
+                mask,
+                val,
+            }) => {
+                vec![one(cond(arg, wide, SeccompCmpOp::MaskedEq(mask), val)?)?]
+            }
+            Some(ArgTest::BitsClear { arg, wide, mask }) => {
+                vec![one(cond(arg, wide, SeccompCmpOp::MaskedEq(mask), 0)?)?]
+            }
+            Some(ArgTest::In { arg, wide, vals }) => vals
+                .iter()
+                .map(|&v| one(cond(arg, wide, SeccompCmpOp::Eq, v)?))
+                .collect::<Result<_, _>>()?,
+        };
+        rules.insert(i64::from(r.nr), alts);
+    }
+    let filter = SeccompFilter::new(
+        rules,
+        SeccompAction::KillProcess,
+        SeccompAction::Allow,
+        TargetArch::x86_64,
+    )
+    .map_err(|e| e.to_string())?;
+    let mut prog: seccompiler::BpfProgram = filter
+        .try_into()
+        .map_err(|e: seccompiler::BackendError| e.to_string())?;
+    const JEQ_K: u16 = 0x15;
+    const JA: u16 = 0x05;
+    const RET_K: u16 = 0x06;
+    for r in policy.iter().filter(|r| r.act != Act::Allow) {
+        let at = prog
+            .iter()
+            .position(|i| i.code == JEQ_K && i.k == r.nr)
+            .ok_or_else(|| format!("seccompiler filter: no jeq {}", r.nr))?;
+        let shape = prog
+            .get(at + 1..at + 4)
+            .map(|s| (s[0].code, s[0].k, s[1].code, s[1].k, s[2].code, s[2].k));
+        if r.test.is_some() || shape != Some((JA, 1, JA, 2, RET_K, Act::Allow.bpf())) {
+            return Err(format!(
+                "seccompiler filter: unexpected code for {}",
+                r.name
+            ));
+        }
+        prog[at + 3].k = r.act.bpf();
+    }
+    Ok(prog)
+}
+
+/// A minimal binding of libseccomp's C API (Debian's libseccomp-dev,
+/// linked statically: the bench guest has no libseccomp.so).
+mod libseccomp {
+    #[repr(C)]
+    pub struct ScmpArgCmp {
+        pub arg: u32,
+        pub op: u32,
+        pub datum_a: u64,
+        pub datum_b: u64,
+    }
+    pub const SCMP_ACT_KILL_PROCESS: u32 = 0x8000_0000;
+    pub const SCMP_FLTATR_CTL_OPTIMIZE: u32 = 8;
+    pub const SCMP_CMP_EQ: u32 = 4;
+    pub const SCMP_CMP_MASKED_EQ: u32 = 7;
+    #[link(name = "seccomp", kind = "static")]
+    extern "C" {
+        pub fn seccomp_init(def_action: u32) -> *mut core::ffi::c_void;
+        pub fn seccomp_release(ctx: *mut core::ffi::c_void);
+        pub fn seccomp_attr_set(ctx: *mut core::ffi::c_void, attr: u32, value: u32) -> i32;
+        pub fn seccomp_rule_add_array(
+            ctx: *mut core::ffi::c_void,
+            action: u32,
+            syscall: i32,
+            arg_cnt: u32,
+            arg_array: *const ScmpArgCmp,
+        ) -> i32;
+        pub fn seccomp_load(ctx: *const core::ffi::c_void) -> i32;
+        pub fn seccomp_export_bpf(ctx: *const core::ffi::c_void, fd: i32) -> i32;
+    }
+}
+
+/// The policy in a libseccomp filter context (one rule per alternative of
+/// an `in`; a 32-bit parameter's value as `SCMP_CMP32` passes it), with
+/// `SCMP_FLTATR_CTL_OPTIMIZE` = `optimize` (1: libseccomp's default, a
+/// list by priority; 2: a binary tree of syscall numbers).
+struct Libseccomp(*mut core::ffi::c_void);
+
+impl Libseccomp {
+    fn new(policy: &[PRule], optimize: u32) -> Result<Self, String> {
+        use libseccomp::*;
+        // SAFETY: a fresh context, released by `Drop`.
+        let ctx = Self(unsafe { seccomp_init(SCMP_ACT_KILL_PROCESS) });
+        if ctx.0.is_null() {
+            return Err("seccomp_init failed".into());
+        }
+        let check = |r: i32, what: &str| {
+            if r == 0 {
+                Ok(())
+            } else {
+                Err(format!("libseccomp {what}: {r}"))
+            }
+        };
+        // SAFETY: a valid context.
+        check(
+            unsafe { seccomp_attr_set(ctx.0, SCMP_FLTATR_CTL_OPTIMIZE, optimize) },
+            "optimize",
+        )?;
+        for r in policy {
+            let cmp = |arg: u8, op, a, b| ScmpArgCmp {
+                arg: u32::from(arg),
+                op,
+                datum_a: a,
+                datum_b: b,
+            };
+            let alts: Vec<Option<ScmpArgCmp>> = match r.test {
+                None => vec![None],
+                Some(ArgTest::Masked { arg, mask, val, .. }) => {
+                    vec![Some(cmp(arg, SCMP_CMP_MASKED_EQ, mask, val))]
+                }
+                Some(ArgTest::BitsClear { arg, mask, .. }) => {
+                    vec![Some(cmp(arg, SCMP_CMP_MASKED_EQ, mask, 0))]
+                }
+                Some(ArgTest::In { arg, vals, .. }) => vals
+                    .iter()
+                    .map(|&v| Some(cmp(arg, SCMP_CMP_EQ, v, 0)))
+                    .collect(),
+            };
+            for a in alts {
+                let (n, p) = match &a {
+                    Some(c) => (1, c as *const ScmpArgCmp),
+                    None => (0, std::ptr::null()),
+                };
+                // SAFETY: `p` points to `n` comparisons that outlive the call.
+                let ret = unsafe { seccomp_rule_add_array(ctx.0, r.act.bpf(), r.nr as i32, n, p) };
+                check(ret, r.name)?;
+            }
+        }
+        Ok(ctx)
+    }
+
+    fn load(&self) -> Result<(), String> {
+        // SAFETY: a valid context; sets no_new_privs and loads the filter.
+        match unsafe { libseccomp::seccomp_load(self.0) } {
+            0 => Ok(()),
+            r => Err(format!("seccomp_load: {r}")),
+        }
+    }
+
+    /// The classic-BPF program libseccomp generates.
+    fn program(&self) -> Result<Vec<seccompiler::sock_filter>, String> {
+        let path = "/tmp/sm-bench.bpf";
+        let f = std::fs::File::create(path).map_err(|e| e.to_string())?;
+        // SAFETY: a valid context and an open file.
+        let r = unsafe { libseccomp::seccomp_export_bpf(self.0, f.as_raw_fd()) };
+        drop(f);
+        if r != 0 {
+            return Err(format!("seccomp_export_bpf: {r}"));
+        }
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        Ok(bytes
+            .chunks_exact(8)
+            .map(|c| seccompiler::sock_filter {
+                code: u16::from_ne_bytes([c[0], c[1]]),
+                jt: c[2],
+                jf: c[3],
+                k: u32::from_ne_bytes([c[4], c[5], c[6], c[7]]),
+            })
+            .collect())
+    }
+}
+
+impl Drop for Libseccomp {
+    fn drop(&mut self) {
+        // SAFETY: the context of `new`, released once.
+        unsafe { libseccomp::seccomp_release(self.0) }
+    }
+}
+
+/// `struct sm_commit` (`include/uapi/seccomp_mode.h`).
+#[repr(C)]
+struct SmCommit {
+    flags: u32,
+    error: i32,
+    line: u32,
+    col: u32,
+    msg: [u8; 192],
+}
+
+/// `SM_IOC_COMMIT`: `_IOWR('S', 0x01, struct sm_commit)`.
+const SM_IOC_COMMIT: libc::c_ulong = (3 << 30)
+    | ((std::mem::size_of::<SmCommit>() as libc::c_ulong) << 16)
+    | ((b'S' as libc::c_ulong) << 8)
+    | 1;
+const DEVICE: &str = "/dev/seccomp_mode";
+
+/// Writes `text` to the open device and commits it.
+fn commit_on(dev: &mut std::fs::File, text: &str) -> Result<(), String> {
+    dev.write_all(text.as_bytes())
+        .map_err(|e| format!("write {DEVICE}: {e}"))?;
+    let mut c = SmCommit {
+        flags: 0,
+        error: 0,
+        line: 0,
+        col: 0,
+        msg: [0; 192],
+    };
+    // SAFETY: SM_IOC_COMMIT reads and writes one `struct sm_commit`.
+    if unsafe { libc::ioctl(dev.as_raw_fd(), SM_IOC_COMMIT, &mut c) } != 0 {
+        let len = c.msg.iter().position(|&b| b == 0).unwrap_or(c.msg.len());
+        return Err(format!(
+            "commit: errno {} at {}:{}: {}",
+            c.error,
+            c.line,
+            c.col,
+            String::from_utf8_lossy(&c.msg[..len])
+        ));
+    }
+    Ok(())
+}
+
+fn open_device() -> Result<std::fs::File, String> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(DEVICE)
+        .map_err(|e| format!("{DEVICE}: {e}"))
+}
+
+/// The loaded tables' mode numbers and their number of rules, as the
+/// device reads back.
+fn loaded() -> Result<Vec<(u32, usize)>, String> {
+    let text = std::fs::read_to_string(DEVICE).map_err(|e| format!("read {DEVICE}: {e}"))?;
+    let mut v: Vec<(u32, usize)> = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("*mode ") {
+            let n = rest
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            v.push((n, 0));
+        } else if line.starts_with("-A ") || (line.starts_with('[') && line.contains("] -A ")) {
+            if let Some(last) = v.last_mut() {
+                last.1 += 1;
+            }
+        }
+    }
+    Ok(v)
+}
+
+/// `sm-bench load WHAT...`: `netd` (table 3), `synth` (tables 10, 50,
+/// 100, 300), `many64` (every loaded table deleted, then tables
+/// 1000..1063 of 4 rules each); one commit (two for `many64`).
+fn load(what: &[String]) -> Result<(), String> {
+    let mut text = String::new();
+    for w in what {
+        match w.as_str() {
+            "netd" => text += &policy_text(3, "netd-bench", &netd_policy()),
+            "synth" => SYNTH.iter().for_each(|&n| text += &synth_text(n)),
+            "many64" => {
+                // Deletions count as sections of a text (at most 64): a
+                // commit of their own.
+                let mut del = String::new();
+                for (m, _) in loaded()? {
+                    del += &format!("*mode {m} delete\nCOMMIT\n");
+                }
+                if !del.is_empty() {
+                    commit_on(&mut open_device()?, &del)?;
+                }
+                for m in 1000..1064 {
+                    text += &format!(
+                        "*mode {m} many-{m}\n:x86_64 MODE2\n\
+                         -A x86_64 -s openat --a2:u32 masked 0x3 0x0 -j ALLOW\n\
+                         -A x86_64 -s openat -j ERRNO EACCES\n\
+                         -A x86_64 -s ioctl --a1:u32 in 0x541b,0x5421 -j ALLOW\n\
+                         -A x86_64 -s mkdir -j ERRNO EACCES\nCOMMIT\n"
+                    );
+                }
+            }
+            other => return Err(format!("unknown table set {other}")),
+        }
+    }
+    commit_on(&mut open_device()?, &text)?;
+    let l = loaded()?;
+    let rules: usize = l.iter().map(|t| t.1).sum();
+    let modes: Vec<String> = l.iter().map(|t| format!("{}:{}", t.0, t.1)).collect();
+    println!(
+        "# tables loaded: {} ({rules} rules; mode:rules {})",
+        l.len(),
+        modes.join(" ")
+    );
+    Ok(())
+}
+
+/// `sm-bench commit N REPS`: the wall-clock time of `write` + commit of
+/// the `N`-rule synthetic table (replacing table N, which nothing uses),
+/// median of REPS, and the CPU time of the process per commit.
+fn commit_time(n: usize, reps: usize) -> Result<(), String> {
+    let text = synth_text(n);
+    let mut dev = open_device()?;
+    let cpu = || {
+        // SAFETY: an all-zero `rusage` is valid; getrusage fills it in.
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: a valid pointer to our local.
+        unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+        let us = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+        (us(ru.ru_utime) + us(ru.ru_stime)) * 1000
+    };
+    commit_on(&mut dev, &text)?;
+    let mut wall = Vec::new();
+    let c0 = cpu();
+    for _ in 0..reps {
+        let t0 = Instant::now();
+        commit_on(&mut dev, &text)?;
+        wall.push(t0.elapsed().as_nanos() as u64);
+    }
+    let c = (cpu() - c0) / reps as u64;
+    let w: Vec<String> = wall.iter().map(|w| w.to_string()).collect();
+    println!("# commit of {n} rules: wall ns of each: {}", w.join(" "));
+    println!("BENCH t{n} commit {c} {}", median(wall));
+    Ok(())
+}
+
+/// Runs a classic-BPF seccomp program on one syscall's `seccomp_data`:
+/// the number of instructions executed and the return value.
+fn bpf_run(
+    prog: &[seccompiler::sock_filter],
+    nr: i32,
+    args: [u64; 6],
+) -> Result<(usize, u32), String> {
+    const AUDIT_ARCH_X86_64: u32 = 0xc000_003e;
+    let mut data = [0u8; 64];
+    data[0..4].copy_from_slice(&nr.to_ne_bytes());
+    data[4..8].copy_from_slice(&AUDIT_ARCH_X86_64.to_ne_bytes());
+    for (i, a) in args.iter().enumerate() {
+        data[16 + 8 * i..24 + 8 * i].copy_from_slice(&a.to_ne_bytes());
+    }
+    let (mut a, mut x, mut mem) = (0u32, 0u32, [0u32; 16]);
+    let (mut pc, mut n) = (0usize, 0usize);
+    while let Some(i) = prog.get(pc) {
+        n += 1;
+        pc += 1;
+        let k = i.k;
+        let src = if i.code & 0x08 != 0 { x } else { k };
+        match i.code & 0x07 {
+            0x00 => match i.code & 0xe0 {
+                0x20 => {
+                    let o = k as usize;
+                    let b = data.get(o..o + 4).ok_or("bpf: load out of range")?;
+                    a = u32::from_ne_bytes([b[0], b[1], b[2], b[3]]);
+                }
+                0x00 => a = k,
+                0x60 => a = mem[k as usize & 15],
+                _ => return Err(format!("bpf: ld {:#x}", i.code)),
+            },
+            0x01 => match i.code & 0xe0 {
+                0x00 => x = k,
+                0x60 => x = mem[k as usize & 15],
+                _ => return Err(format!("bpf: ldx {:#x}", i.code)),
+            },
+            0x02 => mem[k as usize & 15] = a,
+            0x03 => mem[k as usize & 15] = x,
+            0x04 => {
+                a = match i.code & 0xf0 {
+                    0x00 => a.wrapping_add(src),
+                    0x10 => a.wrapping_sub(src),
+                    0x40 => a | src,
+                    0x50 => a & src,
+                    0x60 => a.wrapping_shl(src),
+                    0x70 => a.wrapping_shr(src),
+                    0x80 => a.wrapping_neg(),
+                    _ => return Err(format!("bpf: alu {:#x}", i.code)),
+                }
+            }
+            0x05 => {
+                let taken = match i.code & 0xf0 {
+                    0x00 => {
+                        pc += k as usize;
+                        continue;
+                    }
+                    0x10 => a == src,
+                    0x20 => a > src,
+                    0x30 => a >= src,
+                    0x40 => a & src != 0,
+                    _ => return Err(format!("bpf: jmp {:#x}", i.code)),
+                };
+                pc += usize::from(if taken { i.jt } else { i.jf });
+            }
+            0x06 => return Ok((n, if i.code & 0x18 == 0x10 { a } else { k })),
+            _ => match i.code {
+                0x07 => x = a,
+                0x87 => a = x,
+                _ => return Err(format!("bpf: misc {:#x}", i.code)),
+            },
+        }
+    }
+    Err("bpf: ran off the end".into())
+}
+
+/// `sm-bench bpfcount`: for each BPF variant and op, the classic-BPF
+/// instructions run for the op's syscalls (the ones of `openat`+`close`,
+/// `fork`+`exit_group`+`wait4`), as `BPFINS VARIANT OP N` lines, and
+/// checks the verdicts against the policy.
+fn bpfcount() -> Result<(), String> {
+    let policy = netd_policy();
+    let sc = seccompiler_bpf(&policy)?;
+    let ls = Libseccomp::new(&policy, 1)?.program()?;
+    let lt = Libseccomp::new(&policy, 2)?.program()?;
+    const ALLOW: u32 = 0x7fff_0000;
+    let eacces = Act::Errno(libc::EACCES).bpf();
+    let at_fdcwd = libc::AT_FDCWD as i64 as u64;
+    // (syscall number, arguments, expected filter return value).
+    type Call = (i32, [u64; 6], u32);
+    let ops: [(&str, &[Call]); 6] = [
+        ("getppid", &[(110, [0; 6], ALLOW)]),
+        ("getrandom0", &[(318, [0x1000, 0, 4, 0, 0, 0], ALLOW)]),
+        ("read0", &[(0, [3, 0x1000, 0, 0, 0, 0], ALLOW)]),
+        (
+            "openat",
+            &[
+                (257, [at_fdcwd, 0x1000, 0, 0, 0, 0], ALLOW),
+                (3, [3, 0, 0, 0, 0, 0], ALLOW),
+            ],
+        ),
+        ("mkdir", &[(83, [0x1000, 0o755, 0, 0, 0, 0], eacces)]),
+        (
+            "fork",
+            &[
+                (56, [0x0120_0011, 0, 0, 0x1000, 0, 0], ALLOW),
+                (231, [0; 6], ALLOW),
+                (61, [100, 0x1000, 0, 0, 0, 0], ALLOW),
+            ],
+        ),
+    ];
+    for (variant, prog) in [("b3s", &sc), ("b3l", &ls), ("b3t", &lt)] {
+        println!("# {variant}: {} BPF instructions", prog.len());
+        for (op, calls) in ops {
+            let mut total = 0;
+            for &(nr, args, want) in calls {
+                let (n, ret) = bpf_run(prog, nr, args)?;
+                if ret != want {
+                    return Err(format!(
+                        "{variant} {op}: nr {nr} returns {ret:#x}, not {want:#x}"
+                    ));
+                }
+                total += n;
+            }
+            println!("BPFINS {variant} {op} {total}");
+        }
+        // A refused argument and an unlisted syscall are killed.
+        for (nr, args) in [
+            (257, [at_fdcwd, 0x1000, 1, 0, 0, 0]),
+            (101, [0; 6]),
+            (56, [0x1000_0000, 0, 0, 0, 0, 0]),
+        ] {
+            let (_, ret) = bpf_run(prog, nr, args)?;
+            if ret != libseccomp::SCMP_ACT_KILL_PROCESS {
+                return Err(format!(
+                    "{variant}: nr {nr} {args:x?} returns {ret:#x}, not kill"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn confine(how: &str) -> Result<(), String> {
     match how {
         "none" => Ok(()),
@@ -137,7 +900,16 @@ fn confine(how: &str) -> Result<(), String> {
             let prog = mode2_bpf()?;
             seccompiler::apply_filter(&prog).map_err(|e| e.to_string())
         }
-        other => Err(format!("unknown confinement {other}")),
+        "sc-netd" => {
+            let prog = seccompiler_bpf(&netd_policy())?;
+            seccompiler::apply_filter(&prog).map_err(|e| e.to_string())
+        }
+        "ls-netd" => Libseccomp::new(&netd_policy(), 1)?.load(),
+        "lt-netd" => Libseccomp::new(&netd_policy(), 2)?.load(),
+        other => match other.strip_prefix("table").map(str::parse::<libc::c_ulong>) {
+            Some(Ok(n)) => set_mode(n, 0).map_err(|e| e.to_string()),
+            _ => Err(format!("unknown confinement {other}")),
+        },
     }
 }
 
@@ -196,6 +968,8 @@ fn child(how: &str, op: Op, warm: u64, iters: u64) -> ! {
         Ok(f) => std::os::fd::IntoRawFd::into_raw_fd(f),
         Err(_) => raw_exit(2),
     };
+    // Whether the policy refuses `mkdir` (checked on every call).
+    let refused = how != "none";
     if confine(how).is_err() {
         raw_exit(3);
     }
@@ -230,6 +1004,25 @@ fn child(how: &str, op: Op, warm: u64, iters: u64) -> ! {
                     }
                     let mut status = 0;
                     libc::wait4(pid, &mut status, 0, std::ptr::null_mut());
+                }
+                Op::Getrandom0 => {
+                    libc::syscall(
+                        libc::SYS_getrandom,
+                        buf.as_mut_ptr(),
+                        0,
+                        libc::GRND_INSECURE,
+                    );
+                }
+                Op::Mkdir => {
+                    // Refused with EACCES by every policy that runs it;
+                    // unconfined, it fails with EEXIST after the first.
+                    if libc::mkdir(DIR_C.as_ptr(), 0o755) == 0 {
+                        if refused {
+                            raw_exit(4);
+                        }
+                    } else if refused && *libc::__errno_location() != libc::EACCES {
+                        raw_exit(4);
+                    }
                 }
             }
         }
@@ -349,11 +1142,29 @@ fn main() {
     {
         ["ops", variant, how, rest @ ..] => ops(variant, how, &args[3..3 + rest.len()]),
         ["park", n] => n.parse().map_err(|e| format!("{e}")).and_then(park),
+        ["load", ..] => load(&args[1..]),
+        ["commit", n, reps] => match (n.parse(), reps.parse()) {
+            (Ok(n), Ok(reps)) => commit_time(n, reps),
+            _ => Err("bad commit arguments".into()),
+        },
+        ["bpfcount"] => bpfcount(),
+        ["text", "netd"] => {
+            print!("{}", policy_text(3, "netd-bench", &netd_policy()));
+            Ok(())
+        }
+        ["text", n] => n
+            .parse()
+            .map_err(|e| format!("{e}"))
+            .map(|n| print!("{}", synth_text(n))),
         ["http", variant, port, n] => match (port.parse(), n.parse()) {
             (Ok(port), Ok(n)) => http(variant, port, n),
             _ => Err("bad http arguments".into()),
         },
-        _ => Err("usage: sm-bench ops VARIANT CONFINE OP... | park N | http VARIANT PORT N".into()),
+        _ => Err(
+            "usage: sm-bench ops VARIANT CONFINE OP... | park N | http VARIANT PORT N | \
+                  load netd|synth|many64... | commit N REPS | bpfcount | text netd|N"
+                .into(),
+        ),
     };
     if let Err(e) = result {
         eprintln!("sm-bench: {e}");

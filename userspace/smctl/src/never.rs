@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `smctl check`'s warnings: `ALLOW` rules that reach a syscall of the
+//! static modes' never-list (`ptrace`, `ioctl`, `mount`, ...). A table may
+//! allow them when its author writes so (only `execve`, `execveat` and
+//! `io_uring_*` are load errors), but it should be a decision, not a slip.
+
+use smrules::catalog::X86Catalog;
+use smrules::rules::ast::{Table, Target};
+use smrules::rules::Catalog;
+
+/// One syscall row, as the module's tables write it.
+#[derive(Clone, Copy, Debug)]
+struct Sys {
+    /// The syscall number.
+    nr: u32,
+    /// The kernel's name for it.
+    name: &'static str,
+}
+
+impl Sys {
+    /// A table row.
+    const fn new(nr: u32, name: &'static str) -> Self {
+        Self { nr, name }
+    }
+}
+
+/// ia32 compat.
+#[path = "../../../src/tables/ia32.rs"]
+#[allow(dead_code)]
+mod ia32;
+/// x86_64 native (and the x32-only rows).
+#[path = "../../../src/tables/x86_64.rs"]
+#[allow(dead_code)]
+mod x86_64;
+
+/// The never-list of chain ABI `abi` (x32 shares x86_64's by name).
+fn never_list(abi: &str) -> &'static [Sys] {
+    match abi {
+        "ia32" => ia32::NEVER,
+        _ => x86_64::NEVER,
+    }
+}
+
+/// Whether syscall `nr` of ABI `abi` is on the static never-list.
+fn is_never(cat: &X86Catalog, abi: usize, nr: u32) -> Option<&'static str> {
+    let abi_name = cat.abis().get(abi)?;
+    let name = cat.name_of(abi, nr)?;
+    let list = never_list(abi_name);
+    let hit = match *abi_name {
+        "x32" => list.iter().any(|s| s.name == name),
+        _ => list.iter().any(|s| s.nr == nr && s.name == name),
+    };
+    hit.then_some(name)
+}
+
+/// The warnings about table `t`: one per `ALLOW` rule that reaches a
+/// never-listed syscall, e.g. `*mode 3: x86_64#3 allows ioctl, which modes
+/// 1 and 2 never allow`.
+pub fn warnings(t: &Table) -> Vec<String> {
+    let cat = X86Catalog;
+    let mut out = Vec::new();
+    for (i, r) in t.rules.iter().enumerate() {
+        if r.target != Target::Allow {
+            continue;
+        }
+        let abi = usize::from(t.chain_abi(r.chain));
+        let label = format!(
+            "*mode {}: {}#{}",
+            t.mode,
+            smrules::rules::print::chain_name(t, r.chain, &cat),
+            t.rule_number(i)
+        );
+        // An ALLOW without -s is a load error (it would reach execve).
+        let Some(list) = t.syscalls_of(r) else {
+            continue;
+        };
+        let names: Vec<&str> = list
+            .iter()
+            .filter_map(|&nr| is_never(&cat, abi, nr))
+            .collect();
+        if !names.is_empty() {
+            out.push(format!(
+                "{label} allows {}, which modes 1 and 2 never allow",
+                names.join(",")
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use smrules::rules::parse::parse;
+
+    fn warn(text: &str) -> Vec<String> {
+        let rs = parse(text.as_bytes(), &X86Catalog).expect("parses");
+        rs.tables.iter().flat_map(warnings).collect()
+    }
+
+    #[test]
+    fn allow_of_a_never_listed_call_warns() {
+        let w = warn(
+            "*mode 3\n:x86_64 KILL\n:ia32 KILL\n\
+             -A x86_64 -s read,ptrace -j ALLOW\n\
+             -A x86_64 -s ioctl --a1:u32 eq 0x541b -j ALLOW\n\
+             -A x86_64 -s mount -j ERRNO EPERM\n\
+             -A ia32 -s ptrace -j ALLOW\nCOMMIT\n",
+        );
+        assert_eq!(
+            w,
+            [
+                "*mode 3: x86_64#1 allows ptrace, which modes 1 and 2 never allow",
+                "*mode 3: x86_64#2 allows ioctl, which modes 1 and 2 never allow",
+                "*mode 3: ia32#1 allows ptrace, which modes 1 and 2 never allow",
+            ]
+        );
+    }
+
+    #[test]
+    fn safe_rules_do_not_warn() {
+        assert_eq!(
+            warn(
+                "*mode 3\n:x86_64 MODE2\n-A x86_64 -s getpid,read -j ALLOW\n\
+                  -A x86_64 -s ptrace -j KILL\nCOMMIT\n"
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            warn("*mode 3\n:x32 KILL\n-A x32 -s ptrace,getpid -j ALLOW\nCOMMIT\n"),
+            ["*mode 3: x32#1 allows ptrace, which modes 1 and 2 never allow"]
+        );
+    }
+}
