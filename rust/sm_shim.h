@@ -131,5 +131,10 @@ void sm_pcpu_inc(u64 __percpu *p, unsigned int i);
 u64 sm_pcpu_sum(u64 __percpu *p, unsigned int i);
 bool sm_file_init_ns_sys_admin(void *file);
 bool sm_current_init_ns_sys_admin(void);
+int sm_retire_init(void);
+void sm_retire_exit(void);
+void *sm_retire_node(void);
+void sm_retire_node_free(void *node);
+void sm_retire_queue(void *node, void *ptr, void (*drop)(void *ptr));
 
 #endif /* SM_SHIM_H */

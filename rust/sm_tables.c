@@ -9,7 +9,10 @@
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <linux/user_namespace.h>
+#include <linux/workqueue.h>
 
 #include "sm_shim.h"
 
@@ -57,4 +60,61 @@ bool sm_file_init_ns_sys_admin(void *file)
 bool sm_current_init_ns_sys_admin(void)
 {
 	return ns_capable(&init_user_ns, CAP_SYS_ADMIN);
+}
+
+/*
+ * Retiring a replaced table generation without blocking the commit: after
+ * an RCU grace period, a work item on the module's own workqueue drops it
+ * in process context (it holds vmalloc'ed arrays and per-CPU counters).
+ * The node is allocated before the commit publishes anything, so queueing
+ * cannot fail.
+ */
+struct sm_retired {
+	struct rcu_work rw;
+	void *ptr;
+	void (*drop)(void *ptr);
+};
+
+static struct workqueue_struct *sm_retire_wq;
+
+int sm_retire_init(void)
+{
+	sm_retire_wq = alloc_workqueue("seccomp_mode_retire", WQ_UNBOUND, 0);
+	return sm_retire_wq ? 0 : -ENOMEM;
+}
+
+/* Waits for every retirement queued so far, then frees the workqueue. */
+void sm_retire_exit(void)
+{
+	rcu_barrier();
+	destroy_workqueue(sm_retire_wq);
+}
+
+void *sm_retire_node(void)
+{
+	return kmalloc(sizeof(struct sm_retired), GFP_KERNEL);
+}
+
+void sm_retire_node_free(void *node)
+{
+	kfree(node);
+}
+
+static void sm_retired_fn(struct work_struct *w)
+{
+	struct sm_retired *r = container_of(to_rcu_work(w), struct sm_retired, rw);
+
+	r->drop(r->ptr);
+	kfree(r);
+}
+
+/* Drops @ptr with @drop after a grace period; consumes @node. */
+void sm_retire_queue(void *node, void *ptr, void (*drop)(void *ptr))
+{
+	struct sm_retired *r = node;
+
+	INIT_RCU_WORK(&r->rw, sm_retired_fn);
+	r->ptr = ptr;
+	r->drop = drop;
+	queue_rcu_work(sm_retire_wq, &r->rw);
 }

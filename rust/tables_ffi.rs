@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The unsafe parts of the table modes, behind safe types: a pointer
-//! published under RCU ([`RcuSlot`]), per-CPU counters ([`PerCpu`], from
-//! `rust/sm_tables.c`), the loader's capability check and the global lock
-//! of the table registry.
+//! published under RCU whose old values are dropped after a grace period
+//! ([`RcuSlot`], [`RetireNode`], [`RetireQueue`]), per-CPU counters
+//! ([`PerCpu`]; both from `rust/sm_tables.c`), the loader's capability
+//! check and the global lock of the table registry.
 
 use core::ptr;
 
 use kernel::alloc::flags::GFP_KERNEL;
 use kernel::bindings;
-use kernel::ffi::{c_uint, c_void};
+use kernel::ffi::{c_int, c_uint, c_void};
 use kernel::fs::File;
 use kernel::prelude::*;
 use kernel::sync::atomic::{Acquire, Atomic, Release};
@@ -24,6 +25,15 @@ unsafe extern "C" {
     fn sm_pcpu_sum(p: *mut u64, i: c_uint) -> u64;
     fn sm_file_init_ns_sys_admin(file: *mut c_void) -> bool;
     fn sm_current_init_ns_sys_admin() -> bool;
+    fn sm_retire_init() -> c_int;
+    fn sm_retire_exit();
+    fn sm_retire_node() -> *mut c_void;
+    fn sm_retire_node_free(node: *mut c_void);
+    fn sm_retire_queue(
+        node: *mut c_void,
+        ptr: *mut c_void,
+        drop: unsafe extern "C" fn(*mut c_void),
+    );
 }
 
 kernel::sync::global_lock! {
@@ -86,58 +96,101 @@ impl<T> RcuSlot<T> {
         unsafe { p.as_ref() }
     }
 
-    /// Publishes `new` (or empties the slot) and returns the old value,
-    /// which readers may still use: pass it to [`retire`].
-    pub(crate) fn replace(&self, _guard: &RegistryGuard, new: Option<KBox<T>>) -> Retired<T> {
+    /// Publishes `new` (or empties the slot). The old value, which readers
+    /// may still use, is dropped after an RCU grace period, in process
+    /// context, through `node` (allocated beforehand, so this cannot fail).
+    pub(crate) fn replace(&self, _guard: &RegistryGuard, new: Option<KBox<T>>, node: RetireNode)
+    where
+        T: Send,
+    {
         let p = new.map_or(ptr::null_mut(), KBox::into_raw);
         let old = self.ptr.xchg(p, Release);
-        Retired(old)
-    }
-}
-
-/// A value taken out of an [`RcuSlot`] that readers may still see.
-pub(crate) struct Retired<T>(*mut T);
-
-// SAFETY: a `Retired<T>` owns a `KBox<T>`, which is `Send` for `T: Send`.
-unsafe impl<T: Send> Send for Retired<T> {}
-
-impl<T> Drop for Retired<T> {
-    fn drop(&mut self) {
-        if self.0.is_null() {
+        if old.is_null() {
             return;
         }
-        // Dropped without `retire` (an error path): wait here.
-        // SAFETY: `synchronize_rcu` may sleep; retired values are only
-        // dropped in process context (the commit ioctl).
+        let node = core::mem::ManuallyDrop::new(node);
+        // SAFETY: `node.0` is an unused node from `sm_retire_node`, consumed
+        // here (its `Drop` never runs); `old` came from `KBox::into_raw` and
+        // is no longer published, so once the grace period the work waits
+        // for has passed no reader can see it, and `drop_box::<T>` frees it
+        // once.
+        unsafe { sm_retire_queue(node.0, old.cast(), drop_box::<T>) };
+    }
+
+    /// Empties the slot and drops its value after waiting for a grace
+    /// period here (module unload: nothing to allocate, may sleep).
+    pub(crate) fn clear_sync(&self, _guard: &RegistryGuard) {
+        let old = self.ptr.xchg(ptr::null_mut(), Release);
+        if old.is_null() {
+            return;
+        }
+        // SAFETY: called in process context (module unload).
         unsafe { bindings::synchronize_rcu() };
-        // SAFETY: the pointer came from `KBox::into_raw` in `replace`, was
-        // unpublished before the grace period just waited for, and is
-        // owned by this `Retired` alone.
-        drop(unsafe { KBox::from_raw(self.0) });
-        self.0 = ptr::null_mut();
+        // SAFETY: `old` came from `KBox::into_raw`, was unpublished before
+        // the grace period just waited for, and is owned here alone.
+        drop(unsafe { KBox::from_raw(old) });
     }
 }
 
-/// Waits for one RCU grace period and then drops every retired value, so
-/// that no reader still uses them.
-pub(crate) fn retire<T>(list: &mut KVec<Retired<T>>) {
-    if list.iter().all(|r| r.0.is_null()) {
-        list.clear();
-        return;
-    }
-    // SAFETY: called in process context (the commit ioctl), where sleeping
-    // is allowed.
-    unsafe { bindings::synchronize_rcu() };
-    for r in list.iter_mut() {
-        if !r.0.is_null() {
-            // SAFETY: as in `Drop`: from `KBox::into_raw`, unpublished
-            // before the grace period above, owned by `r` alone; `r` is
-            // nulled so that its own drop does nothing.
-            drop(unsafe { KBox::from_raw(r.0) });
-            r.0 = ptr::null_mut();
+/// Drops a `KBox<T>` given as a raw pointer: the retirement callback.
+///
+/// # Safety
+///
+/// `p` must come from `KBox::<T>::into_raw` and not be used afterwards.
+unsafe extern "C" fn drop_box<T>(p: *mut c_void) {
+    // SAFETY: guaranteed by the caller.
+    drop(unsafe { KBox::from_raw(p.cast::<T>()) });
+}
+
+/// A preallocated retirement node (see [`RcuSlot::replace`]).
+pub(crate) struct RetireNode(*mut c_void);
+
+impl RetireNode {
+    /// A node; `ENOMEM` if the allocation fails.
+    pub(crate) fn new() -> Result<Self> {
+        // SAFETY: plain allocation; NULL on failure.
+        let p = unsafe { sm_retire_node() };
+        if p.is_null() {
+            Err(ENOMEM)
+        } else {
+            Ok(Self(p))
         }
     }
-    list.clear();
+}
+
+impl Drop for RetireNode {
+    fn drop(&mut self) {
+        // SAFETY: an unused node from `sm_retire_node`, freed once.
+        unsafe { sm_retire_node_free(self.0) };
+    }
+}
+
+// SAFETY: a node is plain memory owned by its holder.
+unsafe impl Send for RetireNode {}
+
+/// The workqueue that drops retired generations; dropping it waits for
+/// every retirement queued so far. Created in module init, dropped last.
+pub(crate) struct RetireQueue(());
+
+impl RetireQueue {
+    /// Creates the workqueue.
+    pub(crate) fn new() -> Result<Self> {
+        // SAFETY: called once, from module init.
+        let r = unsafe { sm_retire_init() };
+        if r < 0 {
+            Err(ENOMEM)
+        } else {
+            Ok(Self(()))
+        }
+    }
+}
+
+impl Drop for RetireQueue {
+    fn drop(&mut self) {
+        // SAFETY: the queue exists (created by `new`) and nothing queues
+        // retirements any more: the device and the tables are gone.
+        unsafe { sm_retire_exit() };
+    }
 }
 
 /// `n` per-CPU `u64` counters.
@@ -201,13 +254,6 @@ pub(crate) fn init_ns_sys_admin(file: &File) -> bool {
 pub(crate) fn current_init_ns_sys_admin() -> bool {
     // SAFETY: no arguments; checks the current task's credentials.
     unsafe { sm_current_init_ns_sys_admin() }
-}
-
-/// Makes sure no reader still uses anything unpublished before now.
-#[allow(dead_code)]
-pub(crate) fn synchronize_rcu() {
-    // SAFETY: called in process context only (the commit ioctl).
-    unsafe { bindings::synchronize_rcu() };
 }
 
 /// `GFP_KERNEL`, for the table code's allocations.

@@ -71,6 +71,9 @@ struct SeccompMode {
     _objects: objects_ffi::ObjectProbes,
     /// `/dev/seccomp_mode`, unless `tables=0`.
     _device: Option<Pin<KBox<MiscDeviceRegistration<tablemode::device::TablesDevice>>>>,
+    /// Drops replaced table generations; last, so that dropping it waits
+    /// for every retirement.
+    _retire: tables_ffi::RetireQueue,
 }
 
 impl kernel::Module for SeccompMode {
@@ -82,6 +85,7 @@ impl kernel::Module for SeccompMode {
         ffi::log_ratelimit_init(interval, burst);
         audit::set_budget(interval, burst);
         tables_ffi::init_registry_lock();
+        let retire = tables_ffi::RetireQueue::new()?;
         let tables_on = *module_parameters::tables.value() != 0;
         tablemode::set_enabled(tables_on);
         let registration = ffi::Registration::new()?;
@@ -99,6 +103,7 @@ impl kernel::Module for SeccompMode {
             _registration: registration,
             _objects: objects,
             _device: device,
+            _retire: retire,
         })
     }
 }

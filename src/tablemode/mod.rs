@@ -26,7 +26,7 @@ use crate::rules::ast::{ChainRef, MAX_ABIS};
 use crate::rules::compile::{self, Action, Compiled};
 use crate::rules::{self, errnos, eval, parse, print, Error as RuleError};
 use crate::tables::Abi;
-use crate::tables_ffi::{self, PerCpu, RcuSlot, Retired, REGISTRY};
+use crate::tables_ffi::{self, PerCpu, RcuSlot, RetireNode, REGISTRY};
 
 use catalog::X86Catalog;
 
@@ -269,10 +269,14 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
     }
     // Loosenings done with the flag, logged once published.
     let mut loosened: KVec<(u32, RuleError)> = KVec::new();
-    let mut retired: KVec<Retired<Gen>> = KVec::new();
-    retired
-        .reserve(news.len(), tables_ffi::GFP)
-        .map_err(|_| CommitError::from(RuleError::oom()))?;
+    // One retirement node per table named: publishing cannot fail.
+    let mut nodes: KVec<RetireNode> = KVec::new();
+    for _ in 0..news.len() {
+        let node = RetireNode::new().map_err(|_| CommitError::from(RuleError::oom()))?;
+        nodes
+            .push(node, tables_ffi::GFP)
+            .map_err(|_| CommitError::from(RuleError::oom()))?;
+    }
     {
         let mut reg = REGISTRY.lock();
         // Check everything first.
@@ -368,11 +372,14 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
                 g.number = number;
                 g
             });
-            // Reserved above: cannot fail.
-            let _ = retired.push(s.replace(&reg, new), tables_ffi::GFP);
+            match nodes.pop() {
+                Some(node) => s.replace(&reg, new, node),
+                // Cannot happen (one node per table); fail before changing
+                // this slot.
+                None => return Err(CommitError::from(RuleError::oom())),
+            }
         }
     }
-    tables_ffi::retire(&mut retired);
     for (mode, what) in loosened.iter() {
         pr_info!(
             "table {} loosened for its confined processes by pid {}: {}\n",
@@ -418,16 +425,11 @@ pub(crate) fn dump(out: &mut List<u8>) -> Result {
 
 /// Frees every table (module unload: no process is confined any more).
 pub(crate) fn unload_all() {
-    let mut retired: KVec<Retired<Gen>> = KVec::new();
-    {
-        let mut reg = REGISTRY.lock();
-        for (i, s) in SLOTS.iter().enumerate() {
-            if let Some(m) = reg.modes.get_mut(i) {
-                *m = 0;
-            }
-            // On allocation failure the value is retired by its own drop.
-            let _ = retired.push(s.replace(&reg, None), tables_ffi::GFP);
+    let mut reg = REGISTRY.lock();
+    for (i, s) in SLOTS.iter().enumerate() {
+        if let Some(m) = reg.modes.get_mut(i) {
+            *m = 0;
         }
+        s.clear_sync(&reg);
     }
-    tables_ffi::retire(&mut retired);
 }

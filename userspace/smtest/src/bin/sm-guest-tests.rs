@@ -267,9 +267,12 @@ fn strict_mode_exit_is_allowed() -> Result<(), String> {
 
 fn transitions_only_tighten() -> Result<(), String> {
     in_child(|| {
-        use Errno::{EINVAL, EPERM};
-        let checks: [(nix::Result<()>, i32); 4] = [
-            (set_mode(3, 0), EINVAL as i32),
+        use Errno::{EINVAL, ENOENT, EPERM};
+        // No table 3 is loaded (table modes are on): ENOENT; beyond the
+        // largest table mode: EINVAL.
+        let checks: [(nix::Result<()>, i32); 5] = [
+            (set_mode(3, 0), ENOENT as i32),
+            (set_mode(1 << 31, 0), EINVAL as i32),
             (set_mode(2, 2), EINVAL as i32),
             (set_mode_raw(2, 0, 1, 0), EINVAL as i32),
             (set_mode(2, SECCOMP_MODE_FLAG_LOG), 0),
@@ -280,8 +283,9 @@ fn transitions_only_tighten() -> Result<(), String> {
             }
         }
         // Now in complain mode 2: loosening is refused, tightening works.
-        let steps: [(nix::Result<()>, i32); 5] = [
+        let steps: [(nix::Result<()>, i32); 6] = [
             (set_mode(0, 0), EPERM as i32),
+            (set_mode(3, 0), EPERM as i32),
             (set_mode(2, 0), 0),
             (set_mode(2, SECCOMP_MODE_FLAG_LOG), EPERM as i32),
             (set_mode(2, 0), 0),
