@@ -410,7 +410,9 @@ static SM_FAST_ALLOW: FastAllow = FAST_ALLOW;
 /// Whether the C probe lets syscall `nr` of a caller with mode word `word`
 /// run without calling [`sm_rs_sys_enter`]: its whole decision, for KUnit.
 pub(crate) fn probe_passes(word: u8, ia32: bool, nr: i64) -> bool {
-    // SAFETY: a pure function of its arguments and of `SM_FAST_ALLOW`.
+    // SAFETY: a function of its arguments, of `SM_FAST_ALLOW` and of the
+    // table fast paths it reads under RCU (for a table word that passes it
+    // counts the hit, as the probe does).
     unsafe { sm_probe_passes_test(word, ia32, nr as c_long) }
 }
 

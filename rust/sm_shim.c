@@ -202,6 +202,9 @@ extern const unsigned long sm_fast_allow[SM_FAST_ROWS][SM_FAST_NRS / BITS_PER_LO
  * kernel/seccomp.c clamps its own bitmap lookups; the word is written only
  * by the module.
  */
+/* Table-mode words (policy::TABLE_WORD): 0x80 | slot << 1 | log. */
+#define SM_TABLE_WORD 0x80
+
 static __always_inline bool sm_fast_allowed(u8 word, bool ia32, unsigned long nr)
 {
 	unsigned int row;
@@ -245,7 +248,9 @@ bool sm_probe_passes_test(u8 word, bool ia32, long nr)
 {
 	if (!word)
 		return !sm_maybe_prctl(nr);
-	return sm_fast_allowed(word, ia32, nr);
+	if (sm_fast_allowed(word, ia32, nr))
+		return true;
+	return (word & SM_TABLE_WORD) && sm_table_fast_allowed(word, ia32, nr);
 }
 
 /*
@@ -277,6 +282,8 @@ notrace void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 		if (likely(!sm_maybe_prctl(id)))
 			return;
 	} else if (likely(sm_fast_allowed(word, sm_in_ia32_syscall(), id))) {
+		return;
+	} else if ((word & SM_TABLE_WORD) && sm_table_fast_allowed(word, sm_in_ia32_syscall(), id)) {
 		return;
 	}
 	sm_probe_slow(data, regs, id, word);

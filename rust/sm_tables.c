@@ -8,6 +8,7 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/nospec.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -117,4 +118,54 @@ void sm_retire_queue(void *node, void *ptr, void (*drop)(void *ptr))
 	r->ptr = ptr;
 	r->drop = drop;
 	queue_rcu_work(sm_retire_wq, &r->rw);
+}
+
+/*
+ * The table modes' fast path. For each table slot, the syscalls whose
+ * decision is a constant ALLOW (a bucket whose first entry allows without
+ * tests, or an empty bucket whose MODE1/MODE2 policy falls through to a
+ * static table that allows the call whatever its arguments), with the
+ * counter that decision counts. Published by Rust with each generation
+ * (struct sm_table_fast is FastTable in rust/tables_ffi.rs) and freed with
+ * it after a grace period. The module's prctl numbers are never in it.
+ */
+#define SM_TABLE_NRS 512
+
+struct sm_table_fast {
+	u64 __percpu *counters;
+	/* counter + 1 for x86_64 and ia32; 0: not a constant ALLOW */
+	u16 allow[2][SM_TABLE_NRS];
+};
+
+static struct sm_table_fast __rcu *sm_table_fast[64];
+
+void sm_table_fast_set(unsigned int slot, void *fast)
+{
+	if (slot < ARRAY_SIZE(sm_table_fast))
+		rcu_assign_pointer(sm_table_fast[slot], (struct sm_table_fast *)fast);
+}
+
+/*
+ * Whether syscall @nr of a process with table word @word is a constant
+ * ALLOW of its table; if so, counts it.
+ */
+noinline bool sm_table_fast_allowed(u8 word, bool ia32, unsigned long nr)
+{
+	struct sm_table_fast *t;
+	bool ok = false;
+	u16 c;
+
+	if (nr >= SM_TABLE_NRS)
+		return false;
+	rcu_read_lock();
+	t = rcu_dereference(sm_table_fast[(word >> 1) & 63]);
+	if (t) {
+		c = t->allow[ia32][array_index_nospec(nr, SM_TABLE_NRS)];
+		if (c) {
+			this_cpu_inc(t->counters[c - 1]);
+			ok = true;
+		}
+	}
+	rcu_read_unlock();
+	return ok;
 }

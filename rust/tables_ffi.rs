@@ -25,6 +25,7 @@ unsafe extern "C" {
     fn sm_pcpu_sum(p: *mut u64, i: c_uint) -> u64;
     fn sm_file_init_ns_sys_admin(file: *mut c_void) -> bool;
     fn sm_current_init_ns_sys_admin() -> bool;
+    fn sm_table_fast_set(slot: c_uint, fast: *mut c_void);
     fn sm_retire_init() -> c_int;
     fn sm_retire_exit();
     fn sm_retire_node() -> *mut c_void;
@@ -240,6 +241,59 @@ impl Drop for PerCpu {
         // SAFETY: `p` came from `sm_pcpu_alloc` and is freed once.
         unsafe { sm_pcpu_free(self.p) };
     }
+}
+
+/// Syscall numbers of [`FastTable`] per ABI.
+pub(crate) const FAST_NRS: usize = 512;
+
+/// `struct sm_table_fast` of `rust/sm_tables.c`: the syscalls of a table
+/// generation whose decision is a constant `ALLOW`, for the C probe, with
+/// the counter each counts. Owned by its generation.
+#[repr(C)]
+pub(crate) struct FastTable {
+    counters: *mut u64,
+    allow: [[u16; FAST_NRS]; 2],
+}
+
+// SAFETY: the table is plain data plus the address of per-CPU counters that
+// are owned by the same generation and updated with `this_cpu_inc`.
+unsafe impl Send for FastTable {}
+// SAFETY: as above; it is immutable once published.
+unsafe impl Sync for FastTable {}
+
+impl FastTable {
+    /// An empty table counting into `counters`.
+    pub(crate) fn new(counters: &PerCpu) -> Result<KBox<Self>> {
+        let t = KBox::new(
+            Self {
+                counters: counters.p,
+                allow: [[0; FAST_NRS]; 2],
+            },
+            GFP_KERNEL,
+        )?;
+        Ok(t)
+    }
+
+    /// Syscall `nr` of x86_64 (or `ia32`) is a constant `ALLOW` counting
+    /// `counter` (below the counters' count).
+    pub(crate) fn set(&mut self, ia32: bool, nr: usize, counter: u16, counters: &PerCpu) {
+        if u32::from(counter) >= counters.n || !ptr::eq(counters.p, self.counters) {
+            return;
+        }
+        if let Some(c) = self.allow[usize::from(ia32)].get_mut(nr) {
+            *c = counter.saturating_add(1);
+        }
+    }
+}
+
+/// Publishes `fast` as slot `slot`'s fast path (`None`: none). The table
+/// must stay alive until a grace period after it is replaced: it belongs to
+/// the generation published in the same slot, which is retired that way.
+pub(crate) fn publish_fast(_guard: &RegistryGuard, slot: usize, fast: Option<&FastTable>) {
+    let p = fast.map_or(ptr::null_mut(), |f| ptr::from_ref(f).cast_mut().cast());
+    // SAFETY: `p` is null or a live `FastTable` (`repr(C)`, the layout of
+    // `struct sm_table_fast`) that outlives its publication as above.
+    unsafe { sm_table_fast_set(slot as c_uint, p) };
 }
 
 /// Whether the opener of `file` had `CAP_SYS_ADMIN` in the initial user

@@ -502,3 +502,35 @@ pub fn loosens(old: &Compiled, new: &Compiled, cat: &dyn Catalog, err: &mut Erro
     }
     found
 }
+
+impl Compiled {
+    /// The entries of the bucket of position `pos` of `abi`'s chain.
+    pub fn bucket(&self, abi: usize, pos: usize) -> &[Entry] {
+        let Some(chain) = self.chains.get(abi) else {
+            return &[];
+        };
+        let (Some(&s), Some(&e)) = (chain.offsets.get(pos), chain.offsets.get(pos + 1)) else {
+            return &[];
+        };
+        self.entries.get(s as usize..e as usize).unwrap_or(&[])
+    }
+
+    /// The rule that allows syscall position `pos` of `abi` whatever the
+    /// arguments, if its bucket starts with one: an `ALLOW` entry without
+    /// tests on it or on the jumps that lead to it. The hot path can then
+    /// allow and count it without evaluating.
+    pub fn constant_allow(&self, abi: usize, pos: usize) -> Option<u16> {
+        let e = self.bucket(abi, pos).first()?;
+        let untested = |i: u16| {
+            self.table
+                .rules
+                .get(usize::from(i))
+                .is_some_and(|r| r.tests.1 == 0)
+        };
+        let path = e.path.get(..usize::from(e.depth)).unwrap_or(&[]);
+        (e.kind == Kind::Decide(Action::Allow)
+            && untested(e.rule)
+            && path.iter().all(|&j| untested(j)))
+        .then_some(e.rule)
+    }
+}

@@ -24,9 +24,9 @@ use crate::policy::{self, TABLE_SLOTS};
 use crate::rules::alloc::List;
 use crate::rules::ast::{ChainRef, MAX_ABIS};
 use crate::rules::compile::{self, Action, Compiled};
-use crate::rules::{self, errnos, eval, parse, print, Error as RuleError};
-use crate::tables::Abi;
-use crate::tables_ffi::{self, PerCpu, RcuSlot, RetireNode, REGISTRY};
+use crate::rules::{self, errnos, eval, parse, print, Catalog, Error as RuleError};
+use crate::tables::{tables, Abi};
+use crate::tables_ffi::{self, FastTable, PerCpu, RcuSlot, RetireNode, FAST_NRS, REGISTRY};
 
 use catalog::X86Catalog;
 
@@ -36,6 +36,8 @@ pub(crate) struct Gen {
     compiled: Compiled,
     /// One counter per rule and per chain policy.
     counters: PerCpu,
+    /// The constant `ALLOW`s, for the C probe.
+    fast: KBox<FastTable>,
     /// Commits of this table so far (1 for the first load).
     number: u64,
 }
@@ -213,6 +215,41 @@ pub(crate) fn decide(
     })
 }
 
+/// The fast path of a compiled table: every x86_64 and ia32 syscall whose
+/// decision is a constant `ALLOW` — its bucket starts with an untested
+/// `ALLOW`, or is empty and the `MODE1`/`MODE2` policy falls through to a
+/// static table that allows it whatever the arguments — except the
+/// module's `prctl`, which the slow path always handles first.
+fn fast_table(c: &Compiled, counters: &PerCpu) -> Result<KBox<FastTable>> {
+    let mut fast = FastTable::new(counters)?;
+    for (chain, abi) in [(0usize, Abi::X86_64), (1, Abi::Ia32)] {
+        let Some(t) = tables(abi) else {
+            continue;
+        };
+        let static_mode = match c.chains.get(chain).map(|ch| ch.policy) {
+            Some(Action::Mode1) => Some(policy::MODE_STRICT),
+            Some(Action::Mode2) => Some(policy::MODE_DAEMON),
+            _ => None,
+        };
+        for nr in 0..FAST_NRS.min(X86Catalog.index_size(chain) as usize) {
+            if nr == t.prctl as usize {
+                continue;
+            }
+            let counter = match c.constant_allow(chain, nr) {
+                Some(rule) => Some(rule),
+                None if c.bucket(chain, nr).is_empty() => static_mode
+                    .filter(|&m| t.allows_fast(m, nr as i64))
+                    .map(|_| c.policy_counter(chain) as u16),
+                None => None,
+            };
+            if let Some(counter) = counter {
+                fast.set(chain == 1, nr, counter, counters);
+            }
+        }
+    }
+    Ok(fast)
+}
+
 /// The result of a commit, as the ioctl reports it.
 pub(crate) struct CommitError {
     /// The errno.
@@ -257,9 +294,12 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
             let compiled = compile::compile(t, &cat)?;
             let counters = PerCpu::new((rules_n + MAX_ABIS) as u32)
                 .map_err(|_| CommitError::from(RuleError::oom()))?;
+            let fast = fast_table(&compiled, &counters)
+                .map_err(|_| CommitError::from(RuleError::oom()))?;
             let g = Gen {
                 compiled,
                 counters,
+                fast,
                 number: 0,
             };
             Some(KBox::new(g, tables_ffi::GFP).map_err(|_| CommitError::from(RuleError::oom()))?)
@@ -372,6 +412,7 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
                 g.number = number;
                 g
             });
+            tables_ffi::publish_fast(&reg, slot, new.as_ref().map(|g| &*g.fast));
             match nodes.pop() {
                 Some(node) => s.replace(&reg, new, node),
                 // Cannot happen (one node per table); fail before changing
@@ -430,6 +471,7 @@ pub(crate) fn unload_all() {
         if let Some(m) = reg.modes.get_mut(i) {
             *m = 0;
         }
+        tables_ffi::publish_fast(&reg, i, None);
         s.clear_sync(&reg);
     }
 }

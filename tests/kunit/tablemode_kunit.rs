@@ -113,4 +113,35 @@ mod tests {
         assert!(commit(b"*mode 900 delete\nCOMMIT\n", false, false).is_ok());
         assert!(with_table(900, Ok).is_err());
     }
+
+    /// The C probe's table fast path lets through exactly the constant
+    /// ALLOWs (untested first rules, and MODE2 fall-through to calls mode 2
+    /// allows whatever the arguments), never the module's prctl, and counts
+    /// what it lets through.
+    #[test]
+    fn c_probe_fast_path_is_the_constant_allows() {
+        let src = "*mode 902\n:x86_64 MODE2\n-A x86_64 -s prctl,getppid,mkdir -j ALLOW\n-A x86_64 -s openat --a2:u32 masked 0x3 0x0 -j ALLOW\n-A x86_64 -s read -j LOG\nCOMMIT\n";
+        assert!(commit(src.as_bytes(), false, false).is_ok());
+        let slot = with_table(902, Ok);
+        assert!(slot.is_ok());
+        let Ok(slot) = slot else { return };
+        let word = crate::policy::table_word(slot, false);
+        let passes = |nr: i64| crate::ffi::probe_passes(word, false, nr);
+        assert!(passes(110)); // getppid: rule 1
+        assert!(passes(83)); // mkdir: rule 1
+        assert!(!passes(157)); // prctl: always the slow path
+        assert!(!passes(257)); // openat: an argument test
+        assert!(!passes(0)); // read: a LOG rule first
+        assert!(passes(39)); // getpid: MODE2 policy, mode 2 allows it
+        assert!(!passes(56)); // clone: mode 2 checks its flags
+        assert!(!passes(59)); // execve: mode 2 refuses it
+        assert!(!passes(4000));
+        assert!(!crate::ffi::probe_passes(word, true, 20)); // ia32 chain undeclared: KILL
+        // Counted: getppid and mkdir on rule 1 (2 hits), getpid on the policy.
+        let dump = dump_text();
+        assert!(contains(&dump, ":x86_64 MODE2 [1]"));
+        assert!(contains(&dump, "[2] -A x86_64 -s prctl,getppid,mkdir -j ALLOW"));
+        assert!(commit(b"*mode 902 delete\nCOMMIT\n", false, false).is_ok());
+        assert!(!passes(110));
+    }
 }
