@@ -137,10 +137,13 @@ mod tests {
         assert!(!passes(59)); // execve: mode 2 refuses it
         assert!(!passes(4000));
         assert!(!crate::ffi::probe_passes(word, true, 20)); // ia32 chain undeclared: KILL
-        // Counted: getppid and mkdir on rule 1 (2 hits), getpid on the policy.
+                                                            // Counted: getppid and mkdir on rule 1 (2 hits), getpid on the policy.
         let dump = dump_text();
         assert!(contains(&dump, ":x86_64 MODE2 [1]"));
-        assert!(contains(&dump, "[2] -A x86_64 -s prctl,getppid,mkdir -j ALLOW"));
+        assert!(contains(
+            &dump,
+            "[2] -A x86_64 -s prctl,getppid,mkdir -j ALLOW"
+        ));
         assert!(commit(b"*mode 902 delete\nCOMMIT\n", false, false).is_ok());
         assert!(!passes(110));
     }
