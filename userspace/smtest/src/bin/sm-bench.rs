@@ -492,7 +492,6 @@ mod libseccomp {
             arg_cnt: u32,
             arg_array: *const ScmpArgCmp,
         ) -> i32;
-        pub fn seccomp_load(ctx: *const core::ffi::c_void) -> i32;
         pub fn seccomp_export_bpf(ctx: *const core::ffi::c_void, fd: i32) -> i32;
     }
 }
@@ -556,14 +555,6 @@ impl Libseccomp {
         Ok(ctx)
     }
 
-    fn load(&self) -> Result<(), String> {
-        // SAFETY: a valid context; sets no_new_privs and loads the filter.
-        match unsafe { libseccomp::seccomp_load(self.0) } {
-            0 => Ok(()),
-            r => Err(format!("seccomp_load: {r}")),
-        }
-    }
-
     /// The classic-BPF program libseccomp generates.
     fn program(&self) -> Result<Vec<seccompiler::sock_filter>, String> {
         let path = "/tmp/sm-bench.bpf";
@@ -574,16 +565,7 @@ impl Libseccomp {
         if r != 0 {
             return Err(format!("seccomp_export_bpf: {r}"));
         }
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-        Ok(bytes
-            .chunks_exact(8)
-            .map(|c| seccompiler::sock_filter {
-                code: u16::from_ne_bytes([c[0], c[1]]),
-                jt: c[2],
-                jf: c[3],
-                k: u32::from_ne_bytes([c[4], c[5], c[6], c[7]]),
-            })
-            .collect())
+        read_prog(path)
     }
 }
 
@@ -815,10 +797,44 @@ fn bpf_run(
     Err("bpf: ran off the end".into())
 }
 
-/// `sm-bench bpfcount`: for each BPF variant and op, the classic-BPF
-/// instructions run for the op's syscalls (the ones of `openat`+`close`,
-/// `fork`+`exit_group`+`wait4`), as `BPFINS VARIANT OP N` lines, and
-/// checks the verdicts against the policy.
+/// Where `sm-bench bpfcount` leaves the filter of confinement `how`.
+fn bpf_path(how: &str) -> String {
+    format!("/tmp/sm-bench-{how}.bpf")
+}
+
+fn write_prog(path: &str, prog: &[seccompiler::sock_filter]) -> Result<(), String> {
+    let mut bytes = Vec::with_capacity(prog.len() * 8);
+    for i in prog {
+        bytes.extend_from_slice(&i.code.to_ne_bytes());
+        bytes.extend_from_slice(&[i.jt, i.jf]);
+        bytes.extend_from_slice(&i.k.to_ne_bytes());
+    }
+    std::fs::write(path, bytes).map_err(|e| format!("{path}: {e}"))
+}
+
+fn read_prog(path: &str) -> Result<Vec<seccompiler::sock_filter>, String> {
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("{path}: {e} (run sm-bench bpfcount first)"))?;
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| seccompiler::sock_filter {
+            code: u16::from_ne_bytes([c[0], c[1]]),
+            jt: c[2],
+            jf: c[3],
+            k: u32::from_ne_bytes([c[4], c[5], c[6], c[7]]),
+        })
+        .collect())
+}
+
+/// `sm-bench bpfcount`: generates the policy's three seccomp-bpf filters
+/// (seccompiler; libseccomp with `SCMP_FLTATR_CTL_OPTIMIZE` 1 and 2) and
+/// writes them where confinements `sc-netd`, `ls-netd` and `lt-netd` load
+/// them from ([`bpf_path`]): generated here, not in the measured child, so
+/// that the child's memory (and with it the cost of its forks) does not
+/// depend on what the library allocated. Checks the verdicts against the
+/// policy and prints, for each filter and op, the classic-BPF instructions
+/// run for the op's syscalls (those of `openat`+`close`,
+/// `fork`+`exit_group`+`wait4`) as `BPFINS VARIANT OP N` lines.
 fn bpfcount() -> Result<(), String> {
     let policy = netd_policy();
     let sc = seccompiler_bpf(&policy)?;
@@ -850,8 +866,13 @@ fn bpfcount() -> Result<(), String> {
             ],
         ),
     ];
-    for (variant, prog) in [("b3s", &sc), ("b3l", &ls), ("b3t", &lt)] {
+    for (variant, how, prog) in [
+        ("b3s", "sc-netd", &sc),
+        ("b3l", "ls-netd", &ls),
+        ("b3t", "lt-netd", &lt),
+    ] {
         println!("# {variant}: {} BPF instructions", prog.len());
+        write_prog(&bpf_path(how), prog)?;
         for (op, calls) in ops {
             let mut total = 0;
             for &(nr, args, want) in calls {
@@ -900,12 +921,13 @@ fn confine(how: &str) -> Result<(), String> {
             let prog = mode2_bpf()?;
             seccompiler::apply_filter(&prog).map_err(|e| e.to_string())
         }
-        "sc-netd" => {
-            let prog = seccompiler_bpf(&netd_policy())?;
+        // The filters `sm-bench bpfcount` generated, loaded as both
+        // libraries load theirs: no_new_privs, then
+        // seccomp(SECCOMP_SET_MODE_FILTER, 0, prog).
+        "sc-netd" | "ls-netd" | "lt-netd" => {
+            let prog = read_prog(&bpf_path(how))?;
             seccompiler::apply_filter(&prog).map_err(|e| e.to_string())
         }
-        "ls-netd" => Libseccomp::new(&netd_policy(), 1)?.load(),
-        "lt-netd" => Libseccomp::new(&netd_policy(), 2)?.load(),
         other => match other.strip_prefix("table").map(str::parse::<libc::c_ulong>) {
             Some(Ok(n)) => set_mode(n, 0).map_err(|e| e.to_string()),
             _ => Err(format!("unknown confinement {other}")),
