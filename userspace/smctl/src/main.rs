@@ -186,12 +186,14 @@ fn read_input(file: &str) -> Result<Vec<u8>, Error> {
     Ok(text)
 }
 
-/// Writes `bytes` to standard output.
+/// Writes `bytes` to standard output. A reader that went away (`smctl -L
+/// | head`) is not an error: like other listing tools, stop quietly.
 fn put(bytes: &[u8]) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::Plain(format!("stdout: {}", device::describe(&e))))
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|e| Error::Plain(format!("stdout: {}", device::describe(&e)))),
+    }
 }
 
 /// The tables of `save -c` text printed again without counters.
