@@ -72,4 +72,8 @@ struct sm_commit {
 /* Returns 0 or -1 with errno = sm_commit.error; fills the struct either way. */
 #define SM_IOC_COMMIT		_IOWR('S', 0x01, struct sm_commit)
 
+/* Zeroes the hit counters of table *(__u32 *)arg, or of every table for 0
+ * (iptables -Z); ENOENT if there is no such table. */
+#define SM_IOC_ZERO		_IOW('S', 0x02, __u32)
+
 #endif /* _UAPI_SECCOMP_MODE_H */

@@ -10,7 +10,7 @@
 //! is useless to it.
 
 use kernel::fs::{File, Kiocb};
-use kernel::ioctl::_IOWR;
+use kernel::ioctl::{_IOW, _IOWR};
 use kernel::iov::{IovIterDest, IovIterSource};
 use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
 use kernel::new_mutex;
@@ -29,6 +29,10 @@ const MSG_SIZE: usize = 192;
 
 /// `SM_IOC_COMMIT`.
 pub(crate) const SM_IOC_COMMIT: u32 = _IOWR::<[u8; COMMIT_SIZE]>('S' as u32, 0x01);
+
+/// `SM_IOC_ZERO`: zeroes the counters of the table whose mode is the
+/// `__u32` argument, or of every table for 0.
+pub(crate) const SM_IOC_ZERO: u32 = _IOW::<u32>('S' as u32, 0x02);
 
 /// `SM_COMMIT_TEST`.
 const COMMIT_TEST: u32 = 1;
@@ -110,6 +114,14 @@ impl MiscDevice for TablesDevice {
     }
 
     fn ioctl(me: Pin<&TablesDevice>, file: &File, cmd: u32, arg: usize) -> Result<isize> {
+        if cmd == SM_IOC_ZERO {
+            allowed(file)?;
+            let mode = UserSlice::new(UserPtr::from_addr(arg), 4)
+                .reader()
+                .read::<u32>()?;
+            crate::tablemode::zero((mode != 0).then_some(mode))?;
+            return Ok(0);
+        }
         if cmd != SM_IOC_COMMIT {
             return Err(ENOTTY);
         }

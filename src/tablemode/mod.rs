@@ -36,10 +36,28 @@ pub(crate) struct Gen {
     compiled: Compiled,
     /// One counter per rule and per chain policy.
     counters: PerCpu,
+    /// The counters' sums when they were last zeroed: what the dump shows
+    /// is the sum minus this (zeroing never races the per-CPU increments).
+    baseline: KVec<Atomic<u64>>,
     /// The constant `ALLOW`s, for the C probe.
     fast: KBox<FastTable>,
     /// Commits of this table so far (1 for the first load).
     number: u64,
+}
+
+impl Gen {
+    /// Hits of counter `i` since the table was loaded or last zeroed.
+    fn count(&self, i: usize) -> u64 {
+        let base = self.baseline.get(i).map_or(0, |b| b.load(Relaxed));
+        self.counters.sum(i as u32).wrapping_sub(base)
+    }
+
+    /// Zeroes every counter.
+    fn zero(&self) {
+        for (i, b) in self.baseline.iter().enumerate() {
+            b.store(self.counters.sum(i as u32), Relaxed);
+        }
+    }
 }
 
 /// The published generation of every slot.
@@ -296,9 +314,16 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
                 .map_err(|_| CommitError::from(RuleError::oom()))?;
             let fast = fast_table(&compiled, &counters)
                 .map_err(|_| CommitError::from(RuleError::oom()))?;
+            let mut baseline = KVec::new();
+            for _ in 0..compiled.counters() {
+                baseline
+                    .push(Atomic::new(0), tables_ffi::GFP)
+                    .map_err(|_| CommitError::from(RuleError::oom()))?;
+            }
             let g = Gen {
                 compiled,
                 counters,
+                baseline,
                 fast,
                 number: 0,
             };
@@ -453,7 +478,7 @@ pub(crate) fn dump(out: &mut List<u8>) -> Result {
         };
         let mut counts: KVec<u64> = KVec::from_elem(0, g.compiled.counters(), tables_ffi::GFP)?;
         for (i, c) in counts.iter_mut().enumerate() {
-            *c = g.counters.sum(i as u32);
+            *c = g.count(i);
         }
         let opts = print::Opts {
             numeric: false,
@@ -473,5 +498,26 @@ pub(crate) fn unload_all() {
         }
         tables_ffi::publish_fast(&reg, i, None);
         s.clear_sync(&reg);
+    }
+}
+
+/// Zeroes the counters of table `mode`, or of every table (`None`);
+/// `ENOENT` if there is no table `mode`.
+pub(crate) fn zero(mode: Option<u32>) -> Result {
+    let reg = REGISTRY.lock();
+    let mut found = false;
+    for (i, &m) in reg.modes.iter().enumerate() {
+        if m == 0 || mode.is_some_and(|want| want != m) {
+            continue;
+        }
+        if let Some(g) = SLOTS.get(i).and_then(|s| s.get_locked(&reg)) {
+            g.zero();
+            found = true;
+        }
+    }
+    if found || mode.is_none() {
+        Ok(())
+    } else {
+        Err(ENOENT)
     }
 }

@@ -100,6 +100,12 @@ mod tests {
         assert_eq!(errno_of_getppid(slot), Outcome::Errno(1));
         // Two hits on rule 2 of the dump (`[2] -A x86_64 -s getppid`).
         assert!(contains(&dump_text(), "[2] -A x86_64 -s getppid"));
+        // Zeroed: the dump shows no hits, the next one counts from 0.
+        assert!(crate::tablemode::zero(Some(900)).is_ok());
+        assert!(contains(&dump_text(), "[0] -A x86_64 -s getppid"));
+        assert_eq!(errno_of_getppid(slot), Outcome::Errno(1));
+        assert!(contains(&dump_text(), "[1] -A x86_64 -s getppid"));
+        assert!(crate::tablemode::zero(Some(12345)).is_err());
         // Replaced: the same slot, the new rule; counters start again.
         assert!(commit(&text(&[A2]), false, false).is_ok());
         assert_eq!(with_table(900, Ok).ok(), Some(slot));

@@ -47,6 +47,9 @@ const fn iowr(ty: u8, nr: u8, size: usize) -> u32 {
     (READ_WRITE << 30) | ((size as u32) << 16) | ((ty as u32) << 8) | nr as u32
 }
 
+/// `SM_IOC_ZERO`: `_IOW('S', 0x02, __u32)`.
+pub const SM_IOC_ZERO: u32 = (1 << 30) | (4 << 16) | ((b'S' as u32) << 8) | 0x02;
+
 /// `SM_IOC_COMMIT`: `_IOWR('S', 0x01, struct sm_commit)`.
 pub const SM_IOC_COMMIT: u32 = iowr(b'S', 0x01, std::mem::size_of::<SmCommit>());
 
@@ -137,6 +140,24 @@ pub fn read_tables() -> Result<Vec<u8>, Failure> {
     Ok(text)
 }
 
+/// Zeroes the hit counters of table `mode`, or of every table for 0.
+pub fn zero(mode: u32) -> Result<(), Failure> {
+    let f = open()?;
+    // SAFETY: SM_IOC_ZERO reads one `__u32`, which `mode` is.
+    let ret = unsafe {
+        libc::ioctl(
+            f.as_raw_fd(),
+            libc::c_ulong::from(SM_IOC_ZERO),
+            &mode as *const u32,
+        )
+    };
+    if ret == 0 {
+        Ok(())
+    } else {
+        Err(io_failure("zero counters on", &io::Error::last_os_error()))
+    }
+}
+
 /// Writes `text` and commits it with `flags`, in one open of the device.
 pub fn commit(text: &[u8], flags: u32) -> Result<(), Failure> {
     let mut f = open()?;
@@ -190,6 +211,8 @@ mod tests {
     fn ioctl_number_matches_the_uapi_header() {
         // _IOWR('S', 0x01, struct sm_commit) with sizeof == 208 == 0xd0.
         assert_eq!(SM_IOC_COMMIT, 0xc0d0_5301);
+        // _IOW('S', 0x02, __u32).
+        assert_eq!(SM_IOC_ZERO, 0x4004_5302);
     }
 
     #[test]

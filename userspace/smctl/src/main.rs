@@ -38,6 +38,7 @@ use list::ListOpts;
     override_usage = "smctl restore [--test] [--loosen] <FILE|->\n       \
                       smctl save [-c]\n       \
                       smctl -L [-t N] [-v] [-n] [--line-numbers]\n       \
+                      smctl zero [-t N]\n       \
                       smctl check <FILE|->"
 )]
 struct Cli {
@@ -95,6 +96,13 @@ enum Cmd {
         /// With each rule's and policy's hit counter (`[n]`).
         #[arg(short = 'c', long = "counters")]
         counters: bool,
+    },
+    /// Zero the hit counters of every table, or of table N (iptables -Z).
+    Zero {
+        /// Only table N.
+        #[arg(short = 't', long = "table", value_name = "N",
+              value_parser = clap::value_parser!(u32).range(3..=i64::from(i32::MAX)))]
+        table: Option<u32>,
     },
     /// Parse and compile a ruleset text on this host, without the module
     /// (errors as FILE:LINE:COL: message; warnings for ALLOW rules that reach
@@ -285,6 +293,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
         }
         Some(Cmd::Check { file }) => check(&file),
+        Some(Cmd::Zero { table }) => Ok(device::zero(table.unwrap_or(0))?),
         None => {
             // clap guarantees -L here (arg_required_else_help, requires).
             let opts = ListOpts {

@@ -1125,6 +1125,18 @@ fn counters_count_hits_and_list_shows_them() -> Result<(), String> {
     {
         return Err(format!("smctl -L without -n:\n{named}"));
     }
+    // smctl zero -t 12: the dump shows no hits; then it counts again.
+    smctl(&["zero", "-t", "12"], None)?.ok("zero")?;
+    let zeroed = save(true)?;
+    if !zeroed.contains("[0] -A x86_64 -s getpid -j ERRNO EPERM\n") {
+        return Err(format!("save -c after zero:\n{zeroed}"));
+    }
+    run_ok(Conf::Mode(12, 0), || {
+        want_err("getpid", sys(libc::SYS_getpid, &[]), libc::EPERM)
+    })?;
+    if !save(true)?.contains("[1] -A x86_64 -s getpid -j ERRNO EPERM\n") {
+        return Err("zeroed counter does not count again".into());
+    }
     Ok(())
 }
 
