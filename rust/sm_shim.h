@@ -131,6 +131,7 @@ void sm_pcpu_inc(u64 __percpu *p, unsigned int i);
 u64 sm_pcpu_sum(u64 __percpu *p, unsigned int i);
 bool sm_file_init_ns_sys_admin(void *file);
 bool sm_current_init_ns_sys_admin(void);
+bool sm_current_may_enter_table(void);
 int sm_retire_init(void);
 void sm_retire_exit(void);
 void *sm_retire_node(void);

@@ -11,6 +11,7 @@
 #include <linux/nospec.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
 #include <linux/workqueue.h>
@@ -168,4 +169,17 @@ noinline bool sm_table_fast_allowed(u8 word, bool ia32, unsigned long nr)
 	}
 	rcu_read_unlock();
 	return ok;
+}
+
+/*
+ * Whether the current task may enter a table mode: as for a seccomp filter
+ * (kernel/seccomp.c), it must have no_new_privs or CAP_SYS_ADMIN in its user
+ * namespace. Otherwise a user could run a set-user-ID program under a table
+ * whose ERRNO rules (which apply in complain mode too, where execve is only
+ * logged) make its privilege drops fail.
+ */
+bool sm_current_may_enter_table(void)
+{
+	return task_no_new_privs(current) ||
+	       ns_capable_noaudit(current_user_ns(), CAP_SYS_ADMIN);
 }

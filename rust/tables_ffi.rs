@@ -25,6 +25,7 @@ unsafe extern "C" {
     fn sm_pcpu_sum(p: *mut u64, i: c_uint) -> u64;
     fn sm_file_init_ns_sys_admin(file: *mut c_void) -> bool;
     fn sm_current_init_ns_sys_admin() -> bool;
+    fn sm_current_may_enter_table() -> bool;
     fn sm_table_fast_set(slot: c_uint, fast: *mut c_void);
     fn sm_retire_init() -> c_int;
     fn sm_retire_exit();
@@ -301,6 +302,13 @@ pub(crate) fn publish_fast(_guard: &RegistryGuard, slot: usize, fast: Option<&Fa
 pub(crate) fn init_ns_sys_admin(file: &File) -> bool {
     // SAFETY: `file` is a valid file for the duration of the call.
     unsafe { sm_file_init_ns_sys_admin(file.as_ptr().cast()) }
+}
+
+/// Whether the current task may enter a table mode: it has no_new_privs,
+/// or `CAP_SYS_ADMIN` in its user namespace (seccomp's rule for filters).
+pub(crate) fn current_may_enter_table() -> bool {
+    // SAFETY: no arguments; reads the current task's flags and credentials.
+    unsafe { sm_current_may_enter_table() }
 }
 
 /// Whether the current task has `CAP_SYS_ADMIN` in the initial user

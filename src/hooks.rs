@@ -176,7 +176,8 @@ fn our_prctl(abi: Abi, nr: i64, regs: &SyscallRegs<'_>) -> Option<(u32, [u64; 4]
     if nr != i64::from(t.prctl) {
         return None;
     }
-    let args = regs.args();
+    // A compat prctl reads only the low 32 bits of each register.
+    let args = policy::abi_args(abi, regs.args());
     // The kernel reads the option as an `int`.
     let option = args[0] as u32;
     if option != PR_SECCOMP_MODE_SET && option != PR_SECCOMP_MODE_GET {
@@ -465,6 +466,11 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
     if new.is_table() {
         // The table cannot be deleted until the process is recorded in it.
         tablemode::with_table(new.mode, |slot| {
+            // As for a seccomp filter: no_new_privs or CAP_SYS_ADMIN, or a
+            // set-user-ID program could run under rules its user chose.
+            if !crate::tables_ffi::current_may_enter_table() {
+                return Err(EACCES);
+            }
             enter(regs, abi, args, policy::table_word(slot, new.log), new)
         })
     } else {
@@ -831,8 +837,9 @@ pub(crate) fn exit(task: &Task<'_>, group_dead: bool) {
 /// The `sched_process_exec` probe: the new program starts without the old
 /// one's io_uring rings (exec cancels them and closes their descriptors, a
 /// descriptor kept open is still seen), so a past `io_uring_setup` no longer
-/// keeps the process from entering a mode. A confined process never gets
-/// here: it cannot exec.
+/// keeps the process from entering a mode. An enforced mode never gets here
+/// (no mode or table allows exec); a complaining one may, and keeps its
+/// mode.
 pub(crate) fn exec(task: &Task<'_>) {
     objects_ffi::uring_forget(task.tgid());
 }

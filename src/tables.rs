@@ -219,7 +219,16 @@ pub(crate) fn tables(abi: Abi) -> Option<&'static AbiTables> {
 pub(crate) fn x32_name(nr: i64) -> &'static str {
     match x86_64::X32_NAMES.binary_search_by(|s| i64::from(s.nr).cmp(&nr)) {
         Ok(i) => x86_64::X32_NAMES[i].name,
-        Err(_) if nr < 512 => X86_64.name(nr),
+        // A 64-bit-only row whose call x32 has at 512 and up (`ptrace` is
+        // 101 on x86_64, 521 on x32) is not x32's: x32's 101 is no syscall.
+        Err(_) if nr < 512 => {
+            let name = X86_64.name(nr);
+            if x86_64::X32_NAMES.iter().any(|s| s.name == name) {
+                "?"
+            } else {
+                name
+            }
+        }
         Err(_) => "?",
     }
 }

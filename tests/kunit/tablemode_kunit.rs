@@ -153,4 +153,22 @@ mod tests {
         assert!(commit(b"*mode 902 delete\nCOMMIT\n", false, false).is_ok());
         assert!(!passes(110));
     }
+
+    /// Every name the kernel's catalog prints leads back to the same
+    /// number: a saved table means what is enforced. x32's 101 is no x32
+    /// syscall (`ptrace` is x32's 521), so it has no name.
+    #[test]
+    fn catalog_names_lead_back_to_their_numbers() {
+        let cat = X86Catalog;
+        for abi in 0..cat.abis().len() {
+            for nr in 0..cat.index_size(abi) {
+                if let Some(name) = cat.name_of(abi, nr) {
+                    assert_eq!(cat.nr_of(abi, name), Some(nr));
+                }
+            }
+        }
+        assert_eq!(cat.name_of(2, 101), None);
+        assert_eq!(cat.nr_of(2, "ptrace"), Some(521));
+        assert_eq!(cat.name_of(2, 0), Some("read"));
+    }
 }

@@ -997,6 +997,49 @@ fn set_unloaded_table_is_enoent() -> Result<(), String> {
     .map(drop)
 }
 
+/// Drops to uid/gid 1000 (in a forked child).
+fn become_user() -> Result<(), String> {
+    // SAFETY: plain credential syscalls in a child that owns its creds.
+    let ok = unsafe {
+        libc::setgroups(0, std::ptr::null()) == 0
+            && libc::setresgid(1000, 1000, 1000) == 0
+            && libc::setresuid(1000, 1000, 1000) == 0
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("drop to uid 1000: {}", ename(errno())))
+    }
+}
+
+/// As for a seccomp filter, entering a table needs no_new_privs or
+/// CAP_SYS_ADMIN: else a user could run a set-user-ID program under a table
+/// whose ERRNO rules (which apply in complain mode, where execve is only
+/// logged) make its privilege drops fail. A user without no_new_privs gets
+/// EACCES (in enforce and complain mode); with it, enters; root may.
+fn unprivileged_entry_needs_no_new_privs() -> Result<(), String> {
+    load(T3)?;
+    run_ok(Conf::None, || {
+        become_user()?;
+        want_set("SET(3) as uid 1000", set(3, 0), Some(Errno::EACCES))?;
+        want_set("SET(3, LOG) as uid 1000", set(3, 1), Some(Errno::EACCES))?;
+        if get_mode() != Ok(0) {
+            return Err("a refused entry changed the mode".into());
+        }
+        // SAFETY: prctl with integer arguments only.
+        if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0 {
+            return Err(format!("PR_SET_NO_NEW_PRIVS: {}", ename(errno())));
+        }
+        want_set("SET(3) with no_new_privs", set(3, 0), None)?;
+        match get_mode() {
+            Ok(3) => Ok(()),
+            other => Err(format!("GET: {other:?}")),
+        }
+    })?;
+    // Root (CAP_SYS_ADMIN) needs no no_new_privs.
+    run_ok(Conf::Mode(3, 0), || Ok(())).map(drop)
+}
+
 fn static_mode_to_table_is_eperm() -> Result<(), String> {
     run_ok(Conf::Mode(2, 0), || {
         want_set("SET(3) from mode 2", set(3, 0), Some(Errno::EPERM))?;
@@ -1943,6 +1986,10 @@ const CASES: &[Case] = &[
     (
         "static_mode_to_table_is_eperm",
         static_mode_to_table_is_eperm,
+    ),
+    (
+        "unprivileged_entry_needs_no_new_privs",
+        unprivileged_entry_needs_no_new_privs,
     ),
     ("complain_to_enforce_allowed", complain_to_enforce_allowed),
     (
