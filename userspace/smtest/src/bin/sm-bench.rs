@@ -33,9 +33,11 @@
 //! loaded table and loads tables 1000..1063); CONFINE `tableN` enters
 //! table N. `sm-bench commit N REPS` times the commit of the `N`-rule
 //! synthetic table (replacing table N) and prints `BENCH tN commit CPU_NS
-//! WALL_NS`. `sm-bench bpfcount` prints `BPFINS VARIANT OP N`: how many
-//! classic-BPF instructions each filter runs for each op's syscalls
-//! (interpreted here; the kernel runs them JIT-compiled).
+//! WALL_NS`. `sm-bench bpfcount` generates the three filters, checks their
+//! verdicts, writes them to `/tmp/sm-bench-CONFINE.bpf` (the measured
+//! children load them from there: see [`bpfcount`]) and prints `BPFINS
+//! VARIANT OP N`: how many classic-BPF instructions each filter runs for
+//! each op's syscalls (interpreted here; the kernel runs them JIT-compiled).
 
 use std::collections::BTreeMap;
 use std::ffi::CStr;
