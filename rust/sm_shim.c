@@ -250,7 +250,7 @@ bool sm_probe_passes_test(u8 word, bool ia32, long nr)
 		return !sm_maybe_prctl(nr);
 	if (sm_fast_allowed(word, ia32, nr))
 		return true;
-	return (word & SM_TABLE_WORD) && sm_table_fast_allowed(word, ia32, nr);
+	return (word & SM_TABLE_WORD) && sm_table_fast(word, ia32, nr) == 0;
 }
 
 /*
@@ -259,7 +259,20 @@ bool sm_probe_passes_test(u8 word, bool ia32, long nr)
  */
 static noinline __noclone void sm_probe_slow(void *data, struct pt_regs *regs, long id, u8 word)
 {
-	sm_rs_sys_enter(regs, id, word, sm_in_ia32_syscall());
+	bool ia32 = sm_in_ia32_syscall();
+	int fast;
+
+	/* A table's constant decisions, before calling Rust (rust/sm_tables.c). */
+	if (word & SM_TABLE_WORD) {
+		fast = sm_table_fast(word, ia32, id);
+		if (fast == 0)
+			return;
+		if (fast > 0) {
+			sm_syscall_skip(regs, -fast);
+			return;
+		}
+	}
+	sm_rs_sys_enter(regs, id, word, ia32);
 }
 
 /*
@@ -269,8 +282,10 @@ static noinline __noclone void sm_probe_slow(void *data, struct pt_regs *regs, l
  * a stack frame it lets through what needs no decision: an unconfined
  * caller's syscalls other than prctl, and a confined caller's syscalls that
  * its mode allows whatever their arguments (bitmaps built by Rust from the
- * tables). Everything else, every denial included, is decided by Rust's
- * sm_rs_sys_enter() (src/hooks.rs). notrace: with the function tracer
+ * tables). Everything else goes to sm_probe_slow(), out of line so that this
+ * probe keeps no frame: a table's constant decisions there, then every other
+ * decision, every denial included, by Rust's sm_rs_sys_enter()
+ * (src/hooks.rs). notrace: with the function tracer
  * built in, a traceable function starts with a 5-byte nop that every
  * syscall would execute.
  */
@@ -282,8 +297,6 @@ notrace void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 		if (likely(!sm_maybe_prctl(id)))
 			return;
 	} else if (likely(sm_fast_allowed(word, sm_in_ia32_syscall(), id))) {
-		return;
-	} else if ((word & SM_TABLE_WORD) && sm_table_fast_allowed(word, sm_in_ia32_syscall(), id)) {
 		return;
 	}
 	sm_probe_slow(data, regs, id, word);

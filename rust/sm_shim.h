@@ -138,6 +138,6 @@ void *sm_retire_node(void);
 void sm_retire_node_free(void *node);
 void sm_retire_queue(void *node, void *ptr, void (*drop)(void *ptr));
 void sm_table_fast_set(unsigned int slot, void *fast);
-bool sm_table_fast_allowed(u8 word, bool ia32, unsigned long nr);
+int sm_table_fast(u8 word, bool ia32, unsigned long nr);
 
 #endif /* SM_SHIM_H */

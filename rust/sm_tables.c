@@ -123,9 +123,10 @@ void sm_retire_queue(void *node, void *ptr, void (*drop)(void *ptr))
 
 /*
  * The table modes' fast path. For each table slot, the syscalls whose
- * decision is a constant ALLOW (a bucket whose first entry allows without
- * tests, or an empty bucket whose MODE1/MODE2 policy falls through to a
- * static table that allows the call whatever its arguments), with the
+ * decision does not depend on the arguments and is ALLOW or an errno (a
+ * bucket whose first entry decides without tests; an empty bucket under an
+ * ERRNO/ENOSYS policy, or under a MODE1/MODE2 policy that falls through to
+ * a static table allowing the call whatever its arguments), with the
  * counter that decision counts. Published by Rust with each generation
  * (struct sm_table_fast is FastTable in rust/tables_ffi.rs) and freed with
  * it after a grace period. The module's prctl numbers are never in it.
@@ -134,41 +135,50 @@ void sm_retire_queue(void *node, void *ptr, void (*drop)(void *ptr))
 
 struct sm_table_fast {
 	u64 __percpu *counters;
-	/* counter + 1 for x86_64 and ia32; 0: not a constant ALLOW */
-	u16 allow[2][SM_TABLE_NRS];
+	/*
+	 * For x86_64 and ia32: 0 = not constant; else bits 0-15 the counter
+	 * + 1 and bits 16-27 the errno to answer (0: ALLOW).
+	 */
+	u32 decide[2][SM_TABLE_NRS];
 };
 
-static struct sm_table_fast __rcu *sm_table_fast[64];
+static struct sm_table_fast __rcu *sm_table_fasts[64];
 
 void sm_table_fast_set(unsigned int slot, void *fast)
 {
-	if (slot < ARRAY_SIZE(sm_table_fast))
-		rcu_assign_pointer(sm_table_fast[slot], (struct sm_table_fast *)fast);
+	if (slot < ARRAY_SIZE(sm_table_fasts))
+		rcu_assign_pointer(sm_table_fasts[slot], (struct sm_table_fast *)fast);
 }
 
 /*
- * Whether syscall @nr of a process with table word @word is a constant
- * ALLOW of its table; if so, counts it.
+ * The constant decision on syscall @nr of a process with table word @word,
+ * counted: 0 to allow it, a positive errno to answer; -1 when the table
+ * must decide (in Rust).
  */
-noinline bool sm_table_fast_allowed(u8 word, bool ia32, unsigned long nr)
+int sm_table_fast(u8 word, bool ia32, unsigned long nr)
 {
 	struct sm_table_fast *t;
-	bool ok = false;
-	u16 c;
+	int ret = -1;
+	u32 d;
 
 	if (nr >= SM_TABLE_NRS)
-		return false;
-	rcu_read_lock();
-	t = rcu_dereference(sm_table_fast[(word >> 1) & 63]);
+		return -1;
+	/*
+	 * A preemption-disabled region is an RCU read-side critical section
+	 * for synchronize_rcu() and queue_rcu_work() (consolidated RCU), and
+	 * costs less than rcu_read_lock() with PREEMPT_RCU.
+	 */
+	preempt_disable_notrace();
+	t = rcu_dereference_sched(sm_table_fasts[(word >> 1) & 63]);
 	if (t) {
-		c = t->allow[ia32][array_index_nospec(nr, SM_TABLE_NRS)];
-		if (c) {
-			this_cpu_inc(t->counters[c - 1]);
-			ok = true;
+		d = t->decide[ia32][array_index_nospec(nr, SM_TABLE_NRS)];
+		if (d) {
+			this_cpu_inc(t->counters[(d & 0xffff) - 1]);
+			ret = (d >> 16) & 0xfff;
 		}
 	}
-	rcu_read_unlock();
-	return ok;
+	preempt_enable_notrace();
+	return ret;
 }
 
 /*

@@ -10,7 +10,7 @@ use core::ptr;
 
 use kernel::alloc::flags::GFP_KERNEL;
 use kernel::bindings;
-use kernel::ffi::{c_int, c_uint, c_void};
+use kernel::ffi::{c_int, c_uint, c_ulong, c_void};
 use kernel::fs::File;
 use kernel::prelude::*;
 use kernel::sync::atomic::{Acquire, Atomic, Release};
@@ -27,6 +27,7 @@ unsafe extern "C" {
     fn sm_current_init_ns_sys_admin() -> bool;
     fn sm_current_may_enter_table() -> bool;
     fn sm_table_fast_set(slot: c_uint, fast: *mut c_void);
+    fn sm_table_fast(word: u8, ia32: bool, nr: c_ulong) -> c_int;
     fn sm_retire_init() -> c_int;
     fn sm_retire_exit();
     fn sm_retire_node() -> *mut c_void;
@@ -248,12 +249,12 @@ impl Drop for PerCpu {
 pub(crate) const FAST_NRS: usize = 512;
 
 /// `struct sm_table_fast` of `rust/sm_tables.c`: the syscalls of a table
-/// generation whose decision is a constant `ALLOW`, for the C probe, with
-/// the counter each counts. Owned by its generation.
+/// generation whose decision is a constant `ALLOW` or errno, for the C
+/// probe, with the counter each counts. Owned by its generation.
 #[repr(C)]
 pub(crate) struct FastTable {
     counters: *mut u64,
-    allow: [[u16; FAST_NRS]; 2],
+    decide: [[u32; FAST_NRS]; 2],
 }
 
 // SAFETY: the table is plain data plus the address of per-CPU counters that
@@ -268,23 +269,41 @@ impl FastTable {
         let t = KBox::new(
             Self {
                 counters: counters.p,
-                allow: [[0; FAST_NRS]; 2],
+                decide: [[0; FAST_NRS]; 2],
             },
             GFP_KERNEL,
         )?;
         Ok(t)
     }
 
-    /// Syscall `nr` of x86_64 (or `ia32`) is a constant `ALLOW` counting
-    /// `counter` (below the counters' count).
-    pub(crate) fn set(&mut self, ia32: bool, nr: usize, counter: u16, counters: &PerCpu) {
-        if u32::from(counter) >= counters.n || !ptr::eq(counters.p, self.counters) {
+    /// Syscall `nr` of x86_64 (or `ia32`) is a constant decision counting
+    /// `counter` (below the counters' count): `ALLOW` for `errno` 0, else
+    /// that errno (1 to 4095).
+    pub(crate) fn set(
+        &mut self,
+        ia32: bool,
+        nr: usize,
+        counter: u16,
+        errno: u16,
+        counters: &PerCpu,
+    ) {
+        if u32::from(counter) >= counters.n || !ptr::eq(counters.p, self.counters) || errno > 4095 {
             return;
         }
-        if let Some(c) = self.allow[usize::from(ia32)].get_mut(nr) {
-            *c = counter.saturating_add(1);
+        if let Some(c) = self.decide[usize::from(ia32)].get_mut(nr) {
+            *c = (u32::from(counter) + 1) | (u32::from(errno) << 16);
         }
     }
+}
+
+/// The C probe's constant decision on syscall `nr` of a process with table
+/// word `word` (counted, as the probe counts it): `Some(0)` allow,
+/// `Some(e)` answer errno `e`, `None` for Rust to decide. For KUnit.
+#[allow(dead_code)]
+pub(crate) fn fast_decision(word: u8, ia32: bool, nr: u64) -> Option<u16> {
+    // SAFETY: reads the published fast tables under RCU; counts a hit.
+    let r = unsafe { sm_table_fast(word, ia32, nr as c_ulong) };
+    u16::try_from(r).ok()
 }
 
 /// Publishes `fast` as slot `slot`'s fast path (`None`: none). The table

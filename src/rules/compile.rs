@@ -515,12 +515,15 @@ impl Compiled {
         self.entries.get(s as usize..e as usize).unwrap_or(&[])
     }
 
-    /// The rule that allows syscall position `pos` of `abi` whatever the
-    /// arguments, if its bucket starts with one: an `ALLOW` entry without
-    /// tests on it or on the jumps that lead to it. The hot path can then
-    /// allow and count it without evaluating.
-    pub fn constant_allow(&self, abi: usize, pos: usize) -> Option<u16> {
+    /// The decision on syscall position `pos` of `abi` if it does not depend
+    /// on the arguments because the bucket starts with it: an entry that
+    /// decides without tests on it or on the jumps that lead to it. The
+    /// hot path can then decide and count it without evaluating.
+    pub fn constant(&self, abi: usize, pos: usize) -> Option<(u16, Action)> {
         let e = self.bucket(abi, pos).first()?;
+        let Kind::Decide(action) = e.kind else {
+            return None;
+        };
         let untested = |i: u16| {
             self.table
                 .rules
@@ -528,9 +531,6 @@ impl Compiled {
                 .is_some_and(|r| r.tests.1 == 0)
         };
         let path = e.path.get(..usize::from(e.depth)).unwrap_or(&[]);
-        (e.kind == Kind::Decide(Action::Allow)
-            && untested(e.rule)
-            && path.iter().all(|&j| untested(j)))
-        .then_some(e.rule)
+        (untested(e.rule) && path.iter().all(|&j| untested(j))).then_some((e.rule, action))
     }
 }

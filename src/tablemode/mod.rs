@@ -234,34 +234,40 @@ pub(crate) fn decide(
 }
 
 /// The fast path of a compiled table: every x86_64 and ia32 syscall whose
-/// decision is a constant `ALLOW` — its bucket starts with an untested
-/// `ALLOW`, or is empty and the `MODE1`/`MODE2` policy falls through to a
-/// static table that allows it whatever the arguments — except the
-/// module's `prctl`, which the slow path always handles first.
+/// decision does not depend on the arguments and is `ALLOW` or an errno —
+/// its bucket starts with an untested decision (a `MODE1`/`MODE2` one if
+/// the static table allows the call whatever the arguments), or it is empty
+/// and the policy is `ERRNO`/`ENOSYS`, or `MODE1`/`MODE2` falling through to
+/// such a static allow — except the module's `prctl`, which the slow path
+/// always handles first. Kills are never constant: they log.
 fn fast_table(c: &Compiled, counters: &PerCpu) -> Result<KBox<FastTable>> {
     let mut fast = FastTable::new(counters)?;
     for (chain, abi) in [(0usize, Abi::X86_64), (1, Abi::Ia32)] {
         let Some(t) = tables(abi) else {
             continue;
         };
-        let static_mode = match c.chains.get(chain).map(|ch| ch.policy) {
-            Some(Action::Mode1) => Some(policy::MODE_STRICT),
-            Some(Action::Mode2) => Some(policy::MODE_DAEMON),
-            _ => None,
+        // The answer of `action` for syscall `nr`, if constant: 0 = allow.
+        let constant = |action: Action, nr: usize| match action {
+            Action::Allow => Some(0u16),
+            Action::Errno(e) => Some(e),
+            Action::Mode1 => t.allows_fast(policy::MODE_STRICT, nr as i64).then_some(0),
+            Action::Mode2 => t.allows_fast(policy::MODE_DAEMON, nr as i64).then_some(0),
+            Action::Kill => None,
         };
+        let policy = c.chains.get(chain).map_or(Action::Kill, |ch| ch.policy);
         for nr in 0..FAST_NRS.min(X86Catalog.index_size(chain) as usize) {
             if nr == t.prctl as usize {
                 continue;
             }
-            let counter = match c.constant_allow(chain, nr) {
-                Some(rule) => Some(rule),
-                None if c.bucket(chain, nr).is_empty() => static_mode
-                    .filter(|&m| t.allows_fast(m, nr as i64))
-                    .map(|_| c.policy_counter(chain) as u16),
+            let decided = match c.constant(chain, nr) {
+                Some((rule, action)) => constant(action, nr).map(|e| (rule, e)),
+                None if c.bucket(chain, nr).is_empty() => {
+                    constant(policy, nr).map(|e| (c.policy_counter(chain) as u16, e))
+                }
                 None => None,
             };
-            if let Some(counter) = counter {
-                fast.set(chain == 1, nr, counter, counters);
+            if let Some((counter, errno)) = decided {
+                fast.set(chain == 1, nr, counter, errno, counters);
             }
         }
     }

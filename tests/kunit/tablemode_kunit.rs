@@ -154,6 +154,33 @@ mod tests {
         assert!(!passes(110));
     }
 
+    /// Constant errno decisions are answered by the C probe too: an untested
+    /// ERRNO first rule, and an ERRNO/ENOSYS policy for what no rule names;
+    /// kills and argument tests are left to Rust.
+    #[test]
+    fn c_probe_answers_constant_errnos() {
+        let src = "*mode 903\n:x86_64 ERRNO EPERM\n:ia32 ENOSYS\n-A x86_64 -s mkdir -j ERRNO EACCES\n-A x86_64 -s getppid -j KILL\n-A x86_64 -s rmdir --a0:u64 eq 0 -j ERRNO EIO\nCOMMIT\n";
+        assert!(commit(src.as_bytes(), false, false).is_ok());
+        let slot = with_table(903, Ok);
+        assert!(slot.is_ok());
+        let Ok(slot) = slot else { return };
+        let word = crate::policy::table_word(slot, false);
+        let fast = |ia32: bool, nr: u64| crate::tables_ffi::fast_decision(word, ia32, nr);
+        assert_eq!(fast(false, 83), Some(13)); // mkdir: rule 1
+        assert_eq!(fast(false, 39), Some(1)); // getpid: the ERRNO EPERM policy
+        assert_eq!(fast(false, 110), None); // getppid: KILL logs, in Rust
+        assert_eq!(fast(false, 84), None); // rmdir: an argument test
+        assert_eq!(fast(false, 157), None); // prctl: always Rust
+        assert_eq!(fast(true, 20), Some(38)); // ia32 getpid: ENOSYS policy
+        assert_eq!(fast(true, 172), None); // ia32 prctl
+        let dump = dump_text();
+        assert!(contains(&dump, "[1] -A x86_64 -s mkdir -j ERRNO EACCES"));
+        assert!(contains(&dump, ":x86_64 ERRNO EPERM [1]"));
+        assert!(contains(&dump, ":ia32 ENOSYS [1]"));
+        assert!(commit(b"*mode 903 delete\nCOMMIT\n", false, false).is_ok());
+        assert_eq!(fast(false, 83), None);
+    }
+
     /// Every name the kernel's catalog prints leads back to the same
     /// number: a saved table means what is enforced. x32's 101 is no x32
     /// syscall (`ptrace` is x32's 521), so it has no name.
