@@ -127,3 +127,19 @@ fn catalog_mode_allows() {
     assert!(CAT.mode_allows(IA32, 1, 3));
     assert!(!CAT.mode_allows(X32, 1, 0));
 }
+
+/// The parser's cheap bound on a printed rule's length assumes no syscall
+/// name is longer than `NAME_BOUND`.
+#[test]
+fn no_syscall_name_is_longer_than_the_printers_bound() {
+    use smrules::rules::parse::NAME_BOUND;
+    use smrules::rules::Catalog;
+    let cat = smrules::catalog::X86Catalog;
+    for abi in 0..cat.abis().len() {
+        for nr in 0..cat.index_size(abi) {
+            if let Some(name) = cat.name_of(abi, nr) {
+                assert!(name.len() <= NAME_BOUND, "{name}");
+            }
+        }
+    }
+}
