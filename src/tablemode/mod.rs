@@ -350,8 +350,14 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
     }
     {
         let mut reg = REGISTRY.lock();
-        // Check everything first.
-        let mut free = reg.modes.iter().filter(|&&m| m == 0).count();
+        // Check everything first, applying the commit to a copy of the
+        // slot map: which slot each table goes to is decided here, so that
+        // publishing below cannot fail half-way.
+        let mut modes = reg.modes;
+        let mut slots: KVec<usize> = KVec::new();
+        slots
+            .reserve(news.len(), tables_ffi::GFP)
+            .map_err(|_| CommitError::from(RuleError::oom()))?;
         let mut total: usize = 0;
         for (i, &m) in reg.modes.iter().enumerate() {
             if m != 0 && !news.iter().any(|n| n.0 == m) {
@@ -362,23 +368,25 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
             }
         }
         for (mode, delete, gen) in news.iter() {
-            let slot = reg.slot_of(*mode);
-            match (slot, delete) {
+            let slot = match (modes.iter().position(|&m| m == *mode), delete) {
                 (Some(s), true) => {
                     if confined_in(s) > 0 {
                         return Err(fail(EBUSY_NR, "table is in use by confined processes"));
                     }
-                    free += 1;
+                    s
                 }
                 (None, true) => return Err(fail(ENOENT_NR, "no table with this number to delete")),
-                (None, false) => {
-                    if free == 0 {
-                        return Err(fail(errnos::ENOSPC, "too many tables"));
-                    }
-                    free -= 1;
-                }
-                (Some(_), false) => {}
+                (None, false) => modes
+                    .iter()
+                    .position(|&m| m == 0)
+                    .ok_or_else(|| fail(errnos::ENOSPC, "too many tables"))?,
+                (Some(s), false) => s,
+            };
+            if let Some(m) = modes.get_mut(slot) {
+                *m = if *delete { 0 } else { *mode };
             }
+            // Reserved above: cannot fail.
+            let _ = slots.push(slot, tables_ffi::GFP);
             if let Some(g) = gen {
                 total += g.compiled.table.rules.len();
             }
@@ -415,41 +423,30 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
         if test {
             return Ok(());
         }
-        // Publish.
-        for (mode, delete, gen) in news.iter_mut() {
-            let slot = match reg.slot_of(*mode) {
-                Some(s) => s,
-                None => match reg.modes.iter().position(|&m| m == 0) {
-                    Some(s) => s,
-                    None => return Err(fail(errnos::ENOSPC, "too many tables")),
-                },
-            };
+        // Publish: nothing below can fail.
+        reg.modes = modes;
+        let items = news.iter_mut().zip(slots.iter()).zip(nodes.drain_all());
+        for (((_, _, gen), &slot), node) in items {
             let Some(s) = SLOTS.get(slot) else {
                 continue;
             };
-            let r: &mut Registry = &mut reg;
-            let (Some(m), Some(gn)) = (r.modes.get_mut(slot), r.gens.get_mut(slot)) else {
-                continue;
+            let number = match (reg.gens.get_mut(slot), gen.is_some()) {
+                (Some(n), true) => {
+                    *n += 1;
+                    *n
+                }
+                (Some(n), false) => {
+                    *n = 0;
+                    0
+                }
+                (None, _) => 0,
             };
-            if *delete {
-                *m = 0;
-                *gn = 0;
-            } else {
-                *m = *mode;
-                *gn += 1;
-            }
-            let number = *gn;
             let new = gen.take().map(|mut g| {
                 g.number = number;
                 g
             });
             tables_ffi::publish_fast(&reg, slot, new.as_ref().map(|g| &*g.fast));
-            match nodes.pop() {
-                Some(node) => s.replace(&reg, new, node),
-                // Cannot happen (one node per table); fail before changing
-                // this slot.
-                None => return Err(CommitError::from(RuleError::oom())),
-            }
+            s.replace(&reg, new, node);
         }
     }
     for (mode, what) in loosened.iter() {
