@@ -56,6 +56,28 @@ fn allowed(file: &File) -> Result {
     }
 }
 
+/// A reference on the module held by an open file: Rust's `MiscDevice`
+/// (7.2) sets no `owner` in its file operations, so without it `rmmod`
+/// could unload the code an open descriptor still calls into.
+struct ModuleRef(());
+
+impl ModuleRef {
+    fn get() -> Result<Self> {
+        // While the module is going away, the device behaves as absent.
+        if ffi::module_get() {
+            Ok(Self(()))
+        } else {
+            Err(ENODEV)
+        }
+    }
+}
+
+impl Drop for ModuleRef {
+    fn drop(&mut self) {
+        ffi::module_put();
+    }
+}
+
 /// One open file: the staged text and the dump being read.
 struct Inner {
     staged: KVVec<u8>,
@@ -67,6 +89,8 @@ struct Inner {
 pub(crate) struct TablesDevice {
     #[pin]
     inner: Mutex<Inner>,
+    /// Keeps the module loaded while the file is open.
+    _module: ModuleRef,
 }
 
 #[vtable]
@@ -75,12 +99,14 @@ impl MiscDevice for TablesDevice {
 
     fn open(file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Pin<KBox<Self>>> {
         allowed(file)?;
+        let module = ModuleRef::get()?;
         KBox::try_pin_init(
             try_pin_init!(TablesDevice {
                 inner <- new_mutex!(Inner {
                     staged: KVVec::new(),
                     dump: KVVec::new(),
                 }),
+                _module: module,
             }),
             GFP,
         )

@@ -1565,6 +1565,25 @@ fn rmmod_refused_while_confined_in_table() -> Result<(), String> {
     }
 }
 
+/// An open descriptor of the device keeps the module loaded (Rust's
+/// `MiscDevice` sets no file-operations owner; the device takes a module
+/// reference at open): `rmmod` while it is open must fail and leave the
+/// descriptor usable.
+fn rmmod_refused_while_device_open() -> Result<(), String> {
+    let mut f = dev_open()?;
+    let r = delete_module(c"seccomp_mode", DeleteModuleFlags::O_NONBLOCK);
+    let still = module_state()?;
+    let mut text = Vec::new();
+    let read = f
+        .read_to_end(&mut text)
+        .map_err(|e| format!("read after rmmod: {e}"));
+    drop(f);
+    match (r, still.as_deref(), read) {
+        (Err(Errno::EWOULDBLOCK), Some("Live"), Ok(_)) => Ok(()),
+        other => Err(format!("rmmod with the device open: {other:?}")),
+    }
+}
+
 // ---------------------------------------------------------------------------
 // A commit storm under running threads.
 
@@ -2036,6 +2055,10 @@ const CASES: &[Case] = &[
     (
         "rmmod_refused_while_confined_in_table",
         rmmod_refused_while_confined_in_table,
+    ),
+    (
+        "rmmod_refused_while_device_open",
+        rmmod_refused_while_device_open,
     ),
     (
         "commits_race_with_four_threads",
