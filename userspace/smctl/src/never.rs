@@ -9,49 +9,12 @@ use smrules::catalog::X86Catalog;
 use smrules::rules::ast::{Table, Target};
 use smrules::rules::Catalog;
 
-/// One syscall row, as the module's tables write it.
-#[derive(Clone, Copy, Debug)]
-struct Sys {
-    /// The syscall number.
-    nr: u32,
-    /// The kernel's name for it.
-    name: &'static str,
-}
-
-impl Sys {
-    /// A table row.
-    const fn new(nr: u32, name: &'static str) -> Self {
-        Self { nr, name }
-    }
-}
-
-/// ia32 compat.
-#[path = "../../../src/tables/ia32.rs"]
-#[allow(dead_code)]
-mod ia32;
-/// x86_64 native (and the x32-only rows).
-#[path = "../../../src/tables/x86_64.rs"]
-#[allow(dead_code)]
-mod x86_64;
-
-/// The never-list of chain ABI `abi` (x32 shares x86_64's by name).
-fn never_list(abi: &str) -> &'static [Sys] {
-    match abi {
-        "ia32" => ia32::NEVER,
-        _ => x86_64::NEVER,
-    }
-}
-
-/// Whether syscall `nr` of ABI `abi` is on the static never-list.
+/// The name of syscall `nr` of ABI `abi` if it is on the static
+/// never-list.
 fn is_never(cat: &X86Catalog, abi: usize, nr: u32) -> Option<&'static str> {
-    let abi_name = cat.abis().get(abi)?;
-    let name = cat.name_of(abi, nr)?;
-    let list = never_list(abi_name);
-    let hit = match *abi_name {
-        "x32" => list.iter().any(|s| s.name == name),
-        _ => list.iter().any(|s| s.nr == nr && s.name == name),
-    };
-    hit.then_some(name)
+    cat.static_never(abi, nr)
+        .then(|| cat.name_of(abi, nr))
+        .flatten()
 }
 
 /// The warnings about table `t`: one per `ALLOW` rule that reaches a

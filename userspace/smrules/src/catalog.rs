@@ -86,6 +86,22 @@ fn table_name(abi: usize, nr: u32) -> Option<&'static str> {
     row(rows, nr).map(|s| s.name)
 }
 
+impl X86Catalog {
+    /// Whether syscall `nr` of chain ABI `abi` is on the static modes'
+    /// never-list (`NEVER` of `src/tables/`; x32 shares x86_64's by name),
+    /// for `smctl check`'s warnings.
+    pub fn static_never(&self, abi: usize, nr: u32) -> bool {
+        let Some(name) = self.name_of(abi, nr) else {
+            return false;
+        };
+        match abi {
+            IA32 => ia32::NEVER.iter().any(|s| s.nr == nr && s.name == name),
+            X32 => x86_64::NEVER.iter().any(|s| s.name == name),
+            _ => x86_64::NEVER.iter().any(|s| s.nr == nr && s.name == name),
+        }
+    }
+}
+
 impl Catalog for X86Catalog {
     fn abis(&self) -> &'static [&'static str] {
         &["x86_64", "ia32", "x32"]
