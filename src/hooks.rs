@@ -106,16 +106,7 @@ impl Confined {
             return false;
         };
         let mask = 1u64 << (rule % 64);
-        let mut old = word.load(Relaxed);
-        loop {
-            if old & mask != 0 {
-                return false;
-            }
-            match word.cmpxchg(old, old | mask, Relaxed) {
-                Ok(_) => return true,
-                Err(cur) => old = cur,
-            }
-        }
+        set_bit_once(word, mask)
     }
 
     /// The word and bit of (abi, nr) in the complain-mode bitmap.
@@ -130,22 +121,27 @@ impl Confined {
     /// Marks (abi, nr) as logged; `false` if it was already.
     fn mark_logged(&self, abi: Abi, nr: i64) -> bool {
         let (word, mask) = self.logged_bit(abi, nr);
-        let mut old = word.load(Relaxed);
-        loop {
-            if old & mask != 0 {
-                return false;
-            }
-            match word.cmpxchg(old, old | mask, Relaxed) {
-                Ok(_) => return true,
-                Err(cur) => old = cur,
-            }
-        }
+        set_bit_once(word, mask)
     }
 
     /// Whether (abi, nr) was logged already.
     fn is_logged(&self, abi: Abi, nr: i64) -> bool {
         let (word, mask) = self.logged_bit(abi, nr);
         word.load(Relaxed) & mask != 0
+    }
+}
+
+/// Sets `mask` in `word`; `false` if it was set already (by anyone).
+fn set_bit_once(word: &Atomic<u64>, mask: u64) -> bool {
+    let mut old = word.load(Relaxed);
+    loop {
+        if old & mask != 0 {
+            return false;
+        }
+        match word.cmpxchg(old, old | mask, Relaxed) {
+            Ok(_) => return true,
+            Err(cur) => old = cur,
+        }
     }
 }
 
@@ -266,6 +262,9 @@ fn table_syscall(
     nr: i64,
     at_entry: bool,
 ) -> bool {
+    // Fetched once, cut as the kernel cuts compat arguments; the static
+    // verdict of a MODE1/MODE2 fall-through reads the same (cutting again
+    // changes nothing).
     let args = policy::abi_args(abi, regs.args());
     let (outcome, label) = tablemode::decide(slot, abi, nr, &args, at_entry, |label, rule, gen| {
         log_rule(regs, slot, abi, nr, label, rule, gen)
@@ -277,7 +276,7 @@ fn table_syscall(
     let errno = match outcome {
         Outcome::Allow => return true,
         Outcome::Errno(e) => i64::from(e),
-        Outcome::Static(mode) => match policy::verdict(mode, abi, nr, &regs.args()) {
+        Outcome::Static(mode) => match policy::verdict(mode, abi, nr, &args) {
             Verdict::Allow => return true,
             Verdict::Enosys => i64::from(bindings::ENOSYS),
             Verdict::Deny => return violation_at(regs, conf(), abi, nr, label),
