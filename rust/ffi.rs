@@ -135,6 +135,11 @@ impl Task<'_> {
         }
     }
 
+    /// The `struct task_struct *`, for the C functions that take one.
+    pub(crate) fn as_ptr(&self) -> *mut c_void {
+        self.task
+    }
+
     /// The task's thread-group id in the initial pid namespace: the key of
     /// its process.
     pub(crate) fn tgid(&self) -> i32 {

@@ -306,29 +306,36 @@ static int sm_fd_is_io_uring(const void *arg, struct file *file, unsigned int fd
 }
 
 /*
- * Whether the current process owns io_uring state: an io_uring worker or
+ * Whether the process of @task owns io_uring state: an io_uring worker or
  * SQPOLL thread, a ring in its file table, or a ring mapped into its memory
  * (a mapping keeps a ring alive after its descriptor is closed, and an
- * SQPOLL thread keeps running what is written there).
+ * SQPOLL thread keeps running what is written there). For another process
+ * than the caller's (SM_IOC_CONFINE), its file table is looked at under
+ * task_lock() and its memory through a reference (get_task_mm()).
  */
-bool sm_current_has_io_uring(void)
+bool sm_task_has_io_uring(struct task_struct *task)
 {
 	struct task_struct *t;
-	struct mm_struct *mm = current->mm;
+	struct mm_struct *mm;
 	struct vm_area_struct *vma;
 	bool found = false;
 
 	rcu_read_lock();
-	for_each_thread(current, t) {
+	for_each_thread(task, t) {
 		if (t->flags & PF_IO_WORKER) {
 			found = true;
 			break;
 		}
 	}
 	rcu_read_unlock();
-	if (!found && current->files)
-		found = iterate_fd(current->files, 0, sm_fd_is_io_uring, NULL) != 0;
-	if (!found && mm) {
+	if (!found) {
+		task_lock(task);
+		if (task->files)
+			found = iterate_fd(task->files, 0, sm_fd_is_io_uring, NULL) != 0;
+		task_unlock(task);
+	}
+	mm = found ? NULL : get_task_mm(task);
+	if (mm) {
 		VMA_ITERATOR(vmi, mm, 0);
 
 		mmap_read_lock(mm);
@@ -339,8 +346,15 @@ bool sm_current_has_io_uring(void)
 			}
 		}
 		mmap_read_unlock(mm);
+		mmput(mm);
 	}
 	return found;
+}
+
+/* The same for the current process. */
+bool sm_current_has_io_uring(void)
+{
+	return sm_task_has_io_uring(current);
 }
 
 /*
@@ -509,6 +523,13 @@ void sm_entering_clear(void)
 	clear_bit(sm_bit(current->tgid), sm_entering);
 }
 
+/* sm_entering_set() for process @tgid, confined from outside (SM_IOC_CONFINE). */
+void sm_entering_set_tgid(int tgid)
+{
+	set_bit(sm_bit(tgid), sm_entering);
+	smp_mb__after_atomic();
+}
+
 /*
  * In the fork probe of an unconfined parent (its word read as 0): marks the
  * child racing if the parent is entering a mode or racing itself.
@@ -592,8 +613,12 @@ static bool sm_task_fresh(struct task_struct *p)
 	}
 }
 
-/* One round: confines the racing processes whose parent is confined. */
-static unsigned int sm_adopt_round(void)
+/*
+ * One round: confines the racing processes whose parent is confined, and
+ * the children of process @tgid (which just entered a mode) that have not
+ * run user code yet.
+ */
+static unsigned int sm_adopt_round(int tgid)
 {
 	struct task_struct *p;
 	unsigned int adopted = 0;
@@ -604,7 +629,7 @@ static unsigned int sm_adopt_round(void)
 
 		parent = rcu_dereference(p->real_parent);
 		if (!test_bit(sm_bit(p->tgid), sm_racing) &&
-		    !(parent->tgid == current->tgid &&
+		    !(parent->tgid == tgid &&
 		      (!READ_ONCE(p->se.sum_exec_runtime) || sm_task_fresh(p))))
 			continue;
 		if (!sm_state_get(p->tgid) && sm_rs_adopt_child(parent, p))
@@ -618,14 +643,23 @@ struct sm_post_enter {
 	struct callback_head cb;
 };
 
+/*
+ * After process @tgid published its mode word (with its entering bit set):
+ * once every fork probe that may have read the old word has returned, clears
+ * the bit and adopts racing processes until a round finds none. Sleeps.
+ */
+void sm_settle_entered(int tgid)
+{
+	synchronize_rcu();
+	clear_bit(sm_bit(tgid), sm_entering);
+	while (sm_adopt_round(tgid))
+		synchronize_rcu();
+}
+
 static void sm_post_enter_fn(struct callback_head *cb)
 {
 	kfree(container_of(cb, struct sm_post_enter, cb));
-	/* Every fork probe that may have read the old word has returned. */
-	synchronize_rcu();
-	sm_entering_clear();
-	while (sm_adopt_round())
-		synchronize_rcu();
+	sm_settle_entered(current->tgid);
 }
 
 /* --- After a process entered a mode -------------------------------------- */

@@ -93,6 +93,7 @@ bool sm_rs_module_request(const u8 *name, size_t len, u8 word);
 bool sm_rs_capable(int cap, bool audit, u8 word);
 bool sm_rs_seccomp_entry(struct pt_regs *regs, long nr, u8 word, bool ia32);
 bool sm_current_has_io_uring(void);
+bool sm_task_has_io_uring(struct task_struct *task);
 bool sm_uring_seen_current(void);
 bool sm_uring_seen_after_publish(void);
 bool sm_uring_seen_tgid_after_publish(int tgid);
@@ -103,6 +104,8 @@ void sm_post_enter_queue(void *p);
 bool sm_rs_adopt_child(struct task_struct *parent, struct task_struct *child);
 void sm_entering_set(void);
 void sm_entering_clear(void);
+void sm_entering_set_tgid(int tgid);
+void sm_settle_entered(int tgid);
 void sm_fork_unconfined(int parent_tgid, int child_tgid);
 void sm_racing_forget(int tgid);
 bool sm_task_group_dead(struct task_struct *task);
@@ -139,5 +142,14 @@ void sm_retire_node_free(void *node);
 void sm_retire_queue(void *node, void *ptr, void (*drop)(void *ptr));
 void sm_table_fast_set(unsigned int slot, void *fast);
 int sm_table_fast(u8 word, bool ia32, unsigned long nr);
+
+/* rust/sm_confine.c: SM_IOC_CONFINE, confining another process. */
+struct task_struct *sm_pidfd_task(int fd, int *err);
+void sm_task_put(struct task_struct *task);
+bool sm_task_is_kthread(struct task_struct *task);
+bool sm_task_is_current_process(struct task_struct *task);
+bool sm_may_attach(struct task_struct *task);
+unsigned int sm_descendants(int tgid, struct task_struct **out, unsigned int max,
+			    unsigned int *kept, bool *more);
 
 #endif /* SM_SHIM_H */

@@ -82,7 +82,7 @@ pub(crate) struct Confined {
 const RULE_WORDS: usize = crate::rules::MAX_RULES_PER_TABLE / 64;
 
 impl Confined {
-    fn new(task: &Task<'_>, origin: Arc<Origin>) -> Self {
+    pub(crate) fn new(task: &Task<'_>, origin: Arc<Origin>) -> Self {
         Self {
             tgid: task.tgid(),
             comm: policy::sanitize_comm(task.comm()),
@@ -92,6 +92,11 @@ impl Confined {
             rule_logged: [const { Atomic::new(0) }; RULE_WORDS],
             rule_gen: Atomic::new(0),
         }
+    }
+
+    /// The confinement tree it belongs to.
+    pub(crate) fn origin(&self) -> Arc<Origin> {
+        self.origin.clone()
     }
 
     /// Marks `LOG` rule `rule` of table generation `gen` as logged; `false`
@@ -230,7 +235,7 @@ pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, ia32: boo
 /// The confinement of mode word `word` (`None`: not confined). A table
 /// word whose slot holds no table (cannot happen) reads as a table mode no
 /// prctl can reach.
-fn conf_of(word: u8) -> Option<Conf> {
+pub(crate) fn conf_of(word: u8) -> Option<Conf> {
     if let Some((slot, log)) = policy::table_slot(word) {
         let mode = tablemode::mode_of(slot).unwrap_or(u32::MAX);
         return Some(Conf { mode, log });
@@ -266,12 +271,21 @@ fn table_syscall(
     // verdict of a MODE1/MODE2 fall-through reads the same (cutting again
     // changes nothing).
     let args = policy::abi_args(abi, regs.args());
-    let (outcome, label) = tablemode::decide(slot, abi, nr, &args, at_entry, |label, rule, gen| {
-        log_rule(regs, slot, abi, nr, label, rule, gen)
-    });
+    let (outcome, label, learn) =
+        tablemode::decide(slot, abi, nr, &args, at_entry, |label, rule, gen| {
+            log_rule(regs, slot, abi, nr, label, rule, gen)
+        });
     let conf = || Conf {
         mode: tablemode::mode_of(slot).unwrap_or(u32::MAX),
         log,
+    };
+    // A refusal: in complain mode, learn mode records it (once per call, at
+    // the syscall entry).
+    let refused = |regs: &mut SyscallRegs<'_>| {
+        if log && at_entry {
+            tablemode::learn(slot, abi, nr, &args, learn);
+        }
+        violation_at(regs, conf(), abi, nr, label)
     };
     let errno = match outcome {
         Outcome::Allow => return true,
@@ -279,9 +293,9 @@ fn table_syscall(
         Outcome::Static(mode) => match policy::verdict(mode, abi, nr, &args) {
             Verdict::Allow => return true,
             Verdict::Enosys => i64::from(bindings::ENOSYS),
-            Verdict::Deny => return violation_at(regs, conf(), abi, nr, label),
+            Verdict::Deny => return refused(regs),
         },
-        Outcome::Kill => return violation_at(regs, conf(), abi, nr, label),
+        Outcome::Kill => return refused(regs),
     };
     if at_entry {
         regs.skip(-errno);
@@ -534,6 +548,27 @@ fn enter(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4], word: u8, new: Conf) 
                 }
             }
         }
+    }
+}
+
+/// Counts a process entering mode `mode` from outside (`SM_IOC_CONFINE`).
+pub(crate) fn count_entered(mode: u32) {
+    count(mode, Abi::X86_64, ENTERED);
+}
+
+/// A process confined from outside began an `io_uring_setup` that did not
+/// see its new mode word: killed before a ring can run calls unseen.
+pub(crate) fn kill_raced_uring(task: &Task<'_>, s: Conf) {
+    task.kill();
+    count(s.mode, Abi::X86_64, KILLED);
+    if ffi::log_ratelimit() {
+        let comm = policy::sanitize_comm(task.comm());
+        pr_info!(
+            "killed pid={} comm={} mode={}: io_uring_setup raced its confinement\n",
+            task.tgid(),
+            comm_str(&comm),
+            s.mode
+        );
     }
 }
 

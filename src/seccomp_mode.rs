@@ -12,6 +12,9 @@ use kernel::miscdevice::MiscDeviceRegistration;
 use kernel::prelude::*;
 
 mod audit;
+mod confine;
+#[path = "../rust/confine_ffi.rs"]
+mod confine_ffi;
 #[path = "../rust/ffi.rs"]
 mod ffi;
 mod hooks;

@@ -60,13 +60,22 @@
  */
 #define SM_COMMIT_TEST		1	/* check and compile, change nothing */
 #define SM_COMMIT_LOOSEN	2	/* allow newly allowed syscalls in used tables */
+#define SM_COMMIT_IF_GEN	4	/* EAGAIN unless still at @generation */
 
+/*
+ * The tables' generation counts the commits that changed them since the
+ * module was loaded. A read of the device starts with the line
+ * "# generation N" for the tables it returns; a read-modify-write commits
+ * with SM_COMMIT_IF_GEN and that N, and gets EAGAIN (changing nothing) if
+ * another commit came in between: re-read and retry.
+ */
 struct sm_commit {
 	__u32 flags;		/* in: SM_COMMIT_* */
 	__s32 error;		/* out: 0 or the positive errno */
 	__u32 line;		/* out: 1-based line of the error, 0 if none */
 	__u32 col;		/* out: 1-based column, 0 if none */
 	char msg[192];		/* out: NUL-terminated message */
+	__u64 generation;	/* in: for SM_COMMIT_IF_GEN; out: the generation now */
 };
 
 /* Returns 0 or -1 with errno = sm_commit.error; fills the struct either way. */
@@ -75,5 +84,29 @@ struct sm_commit {
 /* Zeroes the hit counters of table *(__u32 *)arg, or of every table for 0
  * (iptables -Z); ENOENT if there is no such table. */
 #define SM_IOC_ZERO		_IOW('S', 0x02, __u32)
+
+/*
+ * Confines another process, as its own PR_SECCOMP_MODE_SET(@mode, @flags)
+ * would: the whole process, every thread; its later children inherit,
+ * existing ones are not touched unless SM_CONFINE_DESCENDANTS is set (then
+ * every descendant that is not confined yet is confined too, walked with
+ * forks held off, and @kept counts those that already had a mode and kept
+ * it). @pidfd is a pidfd of the target (pidfd_open(2)), not a pid: no pid
+ * reuse race. Same transitions and errors as the prctl, plus: EPERM unless
+ * the caller may ptrace-attach the target (same credentials or
+ * CAP_SYS_PTRACE, and a dumpable target); EINVAL for a kernel thread or the
+ * caller's own process; ESRCH for a target that has exited; EBADF for an
+ * fd that is not a pidfd; EBUSY for a target that owns io_uring rings.
+ */
+#define SM_CONFINE_DESCENDANTS	0x100
+
+struct sm_confine {
+	__s32 pidfd;		/* in */
+	__u32 mode;		/* in: 1, 2 or a loaded table >= 3 */
+	__u32 flags;		/* in: SECCOMP_MODE_FLAG_LOG, SM_CONFINE_DESCENDANTS */
+	__u32 kept;		/* out: descendants that kept their own mode */
+};
+
+#define SM_IOC_CONFINE		_IOWR('S', 0x03, struct sm_confine)
 
 #endif /* _UAPI_SECCOMP_MODE_H */

@@ -197,6 +197,10 @@ pub enum Target {
     Verdict(Policy),
     /// Log once per process and rule, then go on with the next rule.
     Log,
+    /// Learn mode: if the call is refused in the end (complain mode), record
+    /// the values of these arguments (bit `i` for `aI`); go on with the
+    /// next rule.
+    Learn(u8),
     /// Go through the user chain with this index in [`Table::users`]; back
     /// to the next rule if none of its rules decides.
     Jump(u8),

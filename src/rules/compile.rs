@@ -279,7 +279,7 @@ fn kind_of(r: &Rule) -> Kind {
         Target::Allow => Kind::Decide(Action::Allow),
         Target::Verdict(p) => Kind::Decide(Action::of_policy(Some(p))),
         Target::Log => Kind::Log,
-        Target::Jump(_) => Kind::Count,
+        Target::Learn(_) | Target::Jump(_) => Kind::Count,
     }
 }
 

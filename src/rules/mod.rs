@@ -75,6 +75,8 @@ pub mod errnos {
     pub const ELOOP: i32 = 40;
     /// Too many tables.
     pub const ENOSPC: i32 = 28;
+    /// The tables changed since the generation a commit expects.
+    pub const EAGAIN: i32 = 11;
 }
 
 /// Why a ruleset text or an allocation failed: an errno, where in the text

@@ -40,7 +40,7 @@ use super::{
 
 /// Words that cannot name a user chain: the targets and `delete`.
 pub const RESERVED: &[&str] = &[
-    "ALLOW", "KILL", "ERRNO", "ENOSYS", "MODE1", "MODE2", "LOG", "delete",
+    "ALLOW", "KILL", "ERRNO", "ENOSYS", "MODE1", "MODE2", "LOG", "LEARN", "delete",
 ];
 
 /// Every test operator, for looking one up by its keyword.
@@ -370,6 +370,7 @@ fn target(l: &mut Line<'_>, w: Word<'_>) -> Result<(Target, Option<Name>), Error
     match w.text {
         "ALLOW" => return Ok((Target::Allow, None)),
         "LOG" => return Ok((Target::Log, None)),
+        "LEARN" => return learn(l).map(|mask| (Target::Learn(mask), None)),
         _ => {}
     }
     if let Some(p) = policy(l, w)? {
@@ -378,10 +379,28 @@ fn target(l: &mut Line<'_>, w: Word<'_>) -> Result<(Target, Option<Name>), Error
     let name = Name::new(w.text).ok_or_else(|| {
         l.bad(
             w,
-            "unknown target: ALLOW, KILL, ERRNO e, ENOSYS, MODE2, MODE1, LOG or a user chain",
+            "unknown target: ALLOW, KILL, ERRNO e, ENOSYS, MODE2, MODE1, LOG, LEARN aI,.. or a user chain",
         )
     })?;
     Ok((Target::Jump(0), Some(name)))
+}
+
+/// The arguments of a `LEARN` target: `a0,a2` (at least one, each once).
+fn learn(l: &mut Line<'_>) -> Result<u8, Error> {
+    const WHAT: &str = "LEARN needs its arguments: a0 to a5, comma-separated (LEARN a0,a2)";
+    let w = l.need(WHAT)?;
+    let mut mask = 0u8;
+    for part in w.text.split(',') {
+        let i = match part.strip_prefix('a').map(str::as_bytes) {
+            Some(&[d @ b'0'..=b'5']) => d - b'0',
+            _ => return Err(l.bad(w, WHAT)),
+        };
+        if mask & (1 << i) != 0 {
+            return Err(l.bad(w, "LEARN names an argument twice"));
+        }
+        mask |= 1 << i;
+    }
+    Ok(mask)
 }
 
 /// An argument word `--aI` or `--aI:W`: the index and the width if given.
@@ -685,6 +704,12 @@ impl Section {
         let tw = l.need("-j needs a target")?;
         let (target, jump) = target(l, tw)?;
         l.end()?;
+        if let Target::Learn(mask) = target {
+            for arg in (0..6u8).filter(|i| mask & (1 << i) != 0) {
+                self.learnable(cat, abi, syscalls, arg)
+                    .map_err(|msg| l.bad(tw, msg))?;
+            }
+        }
         if target == Target::Allow {
             if syscalls.is_none() {
                 return Err(l.bad(
@@ -792,6 +817,33 @@ impl Section {
             size = Some(s);
         }
         size.ok_or(no_list)
+    }
+
+    /// Whether argument `arg` of every syscall of a `LEARN` rule exists
+    /// (sizes may differ: each value is recorded at its syscall's size).
+    fn learnable(
+        &self,
+        cat: &dyn Catalog,
+        abi: usize,
+        syscalls: Option<(u32, u16)>,
+        arg: u8,
+    ) -> Result<(), &'static str> {
+        let no_list = "LEARN needs -s: arguments are learned per syscall";
+        let (first, n) = syscalls.ok_or(no_list)?;
+        let first = first as usize;
+        let list = self
+            .table
+            .syscalls
+            .get(first..first.saturating_add(usize::from(n)))
+            .ok_or(no_list)?;
+        if list
+            .iter()
+            .all(|&nr| cat.arg_size(abi, nr, usize::from(arg)).is_some())
+        {
+            Ok(())
+        } else {
+            Err("a syscall of the rule has no such scalar argument in its kernel prototype")
+        }
     }
 
     /// An argument test starting at `first` (`!` or `--aI[:W]`).

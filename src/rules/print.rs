@@ -216,8 +216,79 @@ fn write_rule(
         Target::Allow => w.write_str("ALLOW"),
         Target::Verdict(p) => write_policy(w, p, opts),
         Target::Log => w.write_str("LOG"),
+        Target::Learn(mask) => write_learn(w, mask),
         Target::Jump(u) => w.write_str(chain_name(t, ChainRef::User(u), cat)),
     }
+}
+
+/// Writes a `LEARN` target: `LEARN a0,a2`.
+fn write_learn(w: &mut impl Write, mask: u8) -> fmt::Result {
+    w.write_str("LEARN")?;
+    let mut sep = " ";
+    for i in 0..6 {
+        if mask & (1 << i) != 0 {
+            write!(w, "{sep}a{i}")?;
+            sep = ",";
+        }
+    }
+    Ok(())
+}
+
+/// Appends the first line of a dump of the device: `# generation N`.
+pub fn generation_line(out: &mut List<u8>, generation: u64) -> Result<(), Oom> {
+    emit(out, |w| writeln!(w, "# generation {generation}"))
+}
+
+/// One learn-mode record, as the device's dump shows it after its table.
+pub struct Learned<'a> {
+    /// The table's mode.
+    pub mode: u32,
+    /// The chain (ABI index).
+    pub chain: usize,
+    /// The syscall's index position, `None` for a number outside the index.
+    pub pos: Option<u32>,
+    /// The raw number (printed for one outside the index).
+    pub raw: i64,
+    /// Refused calls.
+    pub hits: u64,
+    /// The learned arguments (bit `i` for `aI`).
+    pub mask: u8,
+    /// Arguments that had more distinct values than were kept (printed `*`).
+    pub overflow: u8,
+    /// The kept values per argument.
+    pub vals: [&'a [u64]; 6],
+}
+
+/// Appends `# learned MODE ABI NAME HITS [aI=V,...|aI=*]...`: NAME is the
+/// syscall's name, or `#NR` for a number without one.
+pub fn learned(out: &mut List<u8>, r: &Learned<'_>, cat: &dyn Catalog) -> Result<(), Oom> {
+    emit(out, |w| {
+        write!(w, "# learned {} {} ", r.mode, abi_name(cat, r.chain as u8))?;
+        match r.pos.and_then(|p| cat.name_of(r.chain, p)) {
+            Some(name) => w.write_str(name)?,
+            None => write!(w, "#{}", r.pos.map_or(r.raw, i64::from))?,
+        }
+        write!(w, " {}", r.hits)?;
+        for (arg, vals) in r.vals.iter().enumerate() {
+            if r.mask & (1 << arg) == 0 {
+                continue;
+            }
+            write!(w, " a{arg}=")?;
+            if r.overflow & (1 << arg) != 0 {
+                w.write_str("*")?;
+                continue;
+            }
+            for (i, v) in vals.iter().enumerate() {
+                write!(w, "{}{v:#x}", if i > 0 { "," } else { "" })?;
+            }
+        }
+        w.write_str("\n")
+    })
+}
+
+/// Appends `# learned MODE dropped N`.
+pub fn learned_dropped(out: &mut List<u8>, mode: u32, dropped: u64) -> Result<(), Oom> {
+    emit(out, |w| writeln!(w, "# learned {mode} dropped {dropped}"))
 }
 
 /// Writes an argument test: `[! ]--aI:W OP VALUE...`.

@@ -23,9 +23,11 @@ use crate::rules;
 use crate::tables_ffi::{self, GFP};
 
 /// `struct sm_commit` in `include/uapi/seccomp_mode.h`: flags, error,
-/// line, col, msg[192].
-const COMMIT_SIZE: usize = 4 * 4 + MSG_SIZE;
+/// line, col, msg[192], generation.
+const COMMIT_SIZE: usize = 4 * 4 + MSG_SIZE + 8;
 const MSG_SIZE: usize = 192;
+/// Where `generation` is in `struct sm_commit`.
+const GEN_AT: usize = 4 * 4 + MSG_SIZE;
 
 /// `SM_IOC_COMMIT`.
 pub(crate) const SM_IOC_COMMIT: u32 = _IOWR::<[u8; COMMIT_SIZE]>('S' as u32, 0x01);
@@ -34,10 +36,18 @@ pub(crate) const SM_IOC_COMMIT: u32 = _IOWR::<[u8; COMMIT_SIZE]>('S' as u32, 0x0
 /// `__u32` argument, or of every table for 0.
 pub(crate) const SM_IOC_ZERO: u32 = _IOW::<u32>('S' as u32, 0x02);
 
+/// `struct sm_confine`: pidfd, mode, flags, kept.
+const CONFINE_SIZE: usize = 16;
+
+/// `SM_IOC_CONFINE`: confines another process (see [`crate::confine`]).
+pub(crate) const SM_IOC_CONFINE: u32 = _IOWR::<[u8; CONFINE_SIZE]>('S' as u32, 0x03);
+
 /// `SM_COMMIT_TEST`.
 const COMMIT_TEST: u32 = 1;
 /// `SM_COMMIT_LOOSEN`.
 const COMMIT_LOOSEN: u32 = 2;
+/// `SM_COMMIT_IF_GEN`.
+const COMMIT_IF_GEN: u32 = 4;
 
 /// The device registration options.
 pub(crate) fn options() -> MiscDeviceOptions {
@@ -148,34 +158,72 @@ impl MiscDevice for TablesDevice {
             crate::tablemode::zero((mode != 0).then_some(mode))?;
             return Ok(0);
         }
+        if cmd == SM_IOC_CONFINE {
+            allowed(file)?;
+            let slice = UserSlice::new(UserPtr::from_addr(arg), CONFINE_SIZE);
+            let (mut reader, mut writer) = slice.reader_writer();
+            let mut req = [0u8; CONFINE_SIZE];
+            reader.read_slice(&mut req)?;
+            let field = |i: usize| {
+                let mut b = [0u8; 4];
+                for (d, s) in b.iter_mut().zip(req.iter().skip(i * 4)) {
+                    *d = *s;
+                }
+                u32::from_ne_bytes(b)
+            };
+            if field(3) != 0 {
+                return Err(EINVAL);
+            }
+            let kept = crate::confine::confine(field(0) as i32, field(1), field(2))?;
+            let mut out = req;
+            for (d, s) in out.iter_mut().skip(12).zip(kept.to_ne_bytes()) {
+                *d = s;
+            }
+            writer.write_slice(&out)?;
+            return Ok(0);
+        }
         if cmd != SM_IOC_COMMIT {
             return Err(ENOTTY);
         }
         allowed(file)?;
         let slice = UserSlice::new(UserPtr::from_addr(arg), COMMIT_SIZE);
         let (mut reader, mut writer) = slice.reader_writer();
-        let mut head = [0u8; 4];
-        reader.read_slice(&mut head)?;
-        let flags = u32::from_ne_bytes(head);
-        if flags & !(COMMIT_TEST | COMMIT_LOOSEN) != 0 {
+        let mut req = [0u8; COMMIT_SIZE];
+        reader.read_slice(&mut req)?;
+        let word = |at: usize| {
+            let mut b = [0u8; 8];
+            for (d, s) in b.iter_mut().zip(req.iter().skip(at)) {
+                *d = *s;
+            }
+            u64::from_ne_bytes(b)
+        };
+        let flags = word(0) as u32;
+        if flags & !(COMMIT_TEST | COMMIT_LOOSEN | COMMIT_IF_GEN) != 0 {
             return Err(EINVAL);
         }
+        let opts = crate::tablemode::CommitOpts {
+            test: flags & COMMIT_TEST != 0,
+            loosen: flags & COMMIT_LOOSEN != 0,
+            if_gen: (flags & COMMIT_IF_GEN != 0).then(|| word(GEN_AT)),
+        };
         // The staged text is consumed by this commit, whatever its result.
         let text = core::mem::take(&mut me.inner.lock().staged);
-        let res =
-            crate::tablemode::commit(&text, flags & COMMIT_TEST != 0, flags & COMMIT_LOOSEN != 0);
+        let res = crate::tablemode::commit(&text, opts);
         drop(text);
         let mut out = [0u8; COMMIT_SIZE];
-        let (errno, line, col) = match &res {
-            Ok(()) => (0i32, 0u32, 0u32),
-            Err(e) => (e.detail.errno, e.detail.line, e.detail.col),
+        let (errno, line, col, generation) = match &res {
+            Ok(g) => (0i32, 0u32, 0u32, *g),
+            Err(e) => (e.detail.errno, e.detail.line, e.detail.col, e.generation),
         };
         let fields = [flags, errno as u32, line, col];
         for (chunk, v) in out.chunks_exact_mut(4).zip(fields) {
             chunk.copy_from_slice(&v.to_ne_bytes());
         }
+        for (d, s) in out.iter_mut().skip(GEN_AT).zip(generation.to_ne_bytes()) {
+            *d = s;
+        }
         if let Err(e) = &res {
-            let msg = &mut out[16..COMMIT_SIZE - 1];
+            let msg = &mut out[16..GEN_AT - 1];
             let mut w = Cursor { buf: msg, at: 0 };
             w.put(e.detail.msg);
             if !e.detail.detail().is_empty() {
@@ -185,7 +233,7 @@ impl MiscDevice for TablesDevice {
         }
         writer.write_slice(&out)?;
         match res {
-            Ok(()) => Ok(0),
+            Ok(_) => Ok(0),
             Err(e) => Err(e.errno),
         }
     }

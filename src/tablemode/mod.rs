@@ -16,13 +16,15 @@
 pub(crate) mod catalog;
 pub(crate) mod device;
 
+use kernel::new_spinlock;
 use kernel::prelude::*;
 use kernel::sync::atomic::{Atomic, Relaxed};
+use kernel::sync::SpinLock;
 
 use crate::ffi;
 use crate::policy::{self, TABLE_SLOTS};
 use crate::rules::alloc::List;
-use crate::rules::ast::{ChainRef, MAX_ABIS};
+use crate::rules::ast::{ChainRef, Target, MAX_ABIS};
 use crate::rules::compile::{self, Action, Compiled};
 use crate::rules::{self, errnos, eval, parse, print, Catalog, Error as RuleError};
 use crate::tables::{tables, Abi};
@@ -43,6 +45,106 @@ pub(crate) struct Gen {
     fast: KBox<FastTable>,
     /// Commits of this table so far (1 for the first load).
     number: u64,
+    /// What learn mode recorded: the calls refused to processes in this
+    /// generation's complain mode.
+    learned: Pin<KBox<SpinLock<Learned>>>,
+}
+
+/// Distinct values kept per learned argument.
+const LEARN_VALUES: usize = 16;
+/// Distinct syscalls recorded per table generation.
+const LEARN_RECORDS: usize = 512;
+
+/// One refused syscall in learn mode.
+#[derive(Clone, Copy)]
+struct Record {
+    /// The chain (ABI index).
+    chain: u8,
+    /// The index position ([`catalog::index_of`]), `None` outside the index.
+    pos: Option<u32>,
+    /// The raw number, for one outside the index.
+    raw: i64,
+    /// Refused calls.
+    hits: u64,
+    /// The arguments learned (bit `i` for `aI`).
+    mask: u8,
+    /// Distinct values kept per argument; `LEARN_VALUES + 1`: more were
+    /// seen than kept.
+    nvals: [u8; 6],
+    /// The values, at the parameter's width.
+    vals: [[u64; LEARN_VALUES]; 6],
+}
+
+/// The learn-mode records of a table generation, under a spinlock: only
+/// refused calls of processes in complain mode take it, allowed calls never.
+pub(crate) struct Learned {
+    records: KVec<Record>,
+    /// Refused calls that could not be recorded (limit or memory).
+    dropped: u64,
+}
+
+impl Learned {
+    /// Records a refused call of `chain` with index position `pos` (raw
+    /// number `raw`), learning the arguments of `mask`.
+    fn record(&mut self, chain: usize, pos: Option<u32>, raw: i64, mask: u8, args: &[u64; 6]) {
+        let found = self.records.iter().position(|r| {
+            usize::from(r.chain) == chain && r.pos == pos && (pos.is_some() || r.raw == raw)
+        });
+        let i = match found {
+            Some(i) => i,
+            None => {
+                let r = Record {
+                    chain: chain as u8,
+                    pos,
+                    raw,
+                    hits: 0,
+                    mask: 0,
+                    nvals: [0; 6],
+                    vals: [[0; LEARN_VALUES]; 6],
+                };
+                // Allocation failure or the limit: counted, never fatal.
+                if self.records.len() >= LEARN_RECORDS || self.records.push(r, GFP_ATOMIC).is_err()
+                {
+                    self.dropped = self.dropped.saturating_add(1);
+                    return;
+                }
+                self.records.len() - 1
+            }
+        };
+        let Some(r) = self.records.get_mut(i) else {
+            return;
+        };
+        r.hits = r.hits.saturating_add(1);
+        r.mask |= mask;
+        for arg in 0..6 {
+            if mask & (1 << arg) == 0 {
+                continue;
+            }
+            let size = pos
+                .and_then(|p| X86Catalog.arg_size(chain, p, arg))
+                .unwrap_or(8);
+            let raw_v = args.get(arg).copied().unwrap_or(0);
+            let v = if size >= 8 {
+                raw_v
+            } else {
+                raw_v & ((1u64 << (u32::from(size) * 8)) - 1)
+            };
+            let (Some(n), Some(vals)) = (r.nvals.get_mut(arg), r.vals.get_mut(arg)) else {
+                continue;
+            };
+            let kept = usize::from(*n).min(LEARN_VALUES);
+            if vals.get(..kept).is_some_and(|k| k.contains(&v)) {
+                continue;
+            }
+            match vals.get_mut(usize::from(*n)) {
+                Some(slot) => {
+                    *slot = v;
+                    *n += 1;
+                }
+                None => *n = (LEARN_VALUES + 1) as u8,
+            }
+        }
+    }
 }
 
 impl Gen {
@@ -60,6 +162,23 @@ impl Gen {
     }
 }
 
+/// Records a call of a process in complain mode in table slot `slot` that
+/// the table refuses: syscall `nr` of `abi` with registers `args` (cut as
+/// the kernel cuts them), learning the arguments of `mask` (the `LEARN`
+/// rules that matched on the way).
+pub(crate) fn learn(slot: u8, abi: Abi, nr: i64, args: &[u64; 6], mask: u8) {
+    let Some(s) = SLOTS.get(usize::from(slot)) else {
+        return;
+    };
+    s.with(|g| {
+        if let Some(g) = g {
+            let chain = catalog::chain_of(abi);
+            let pos = catalog::index_of(chain, nr);
+            g.learned.lock().record(chain, pos, nr, mask, args);
+        }
+    });
+}
+
 /// The published generation of every slot.
 static SLOTS: [RcuSlot<Gen>; TABLE_SLOTS] = [const { RcuSlot::new() }; TABLE_SLOTS];
 
@@ -72,6 +191,9 @@ pub(crate) struct Registry {
     modes: [u32; TABLE_SLOTS],
     /// The last generation number of each slot.
     gens: [u64; TABLE_SLOTS],
+    /// Commits that changed the tables since the module was loaded: what a
+    /// read-modify-write commit (`SM_COMMIT_IF_GEN`) expects unchanged.
+    generation: u64,
 }
 
 impl Registry {
@@ -80,6 +202,7 @@ impl Registry {
         Self {
             modes: [0; TABLE_SLOTS],
             gens: [0; TABLE_SLOTS],
+            generation: 0,
         }
     }
 
@@ -194,14 +317,15 @@ pub(crate) fn decide(
     args: &[u64; 6],
     count: bool,
     mut on_log: impl FnMut(Label, u16, u64),
-) -> (Outcome, Option<Label>) {
+) -> (Outcome, Option<Label>, u8) {
     let Some(s) = SLOTS.get(usize::from(slot)) else {
-        return (Outcome::Kill, None);
+        return (Outcome::Kill, None, 0);
     };
     s.with(|g| {
         let Some(g) = g else {
-            return (Outcome::Kill, None);
+            return (Outcome::Kill, None, 0);
         };
+        let mut learn = 0u8;
         let chain = catalog::chain_of(abi);
         let pos = catalog::index_of(chain, nr);
         let d = eval::eval(
@@ -215,6 +339,14 @@ pub(crate) fn decide(
                     g.counters.inc(u32::from(rule));
                     if log {
                         on_log(label(g, chain, u32::from(rule)), rule, g.number);
+                    } else if let Some(Target::Learn(m)) = g
+                        .compiled
+                        .table
+                        .rules
+                        .get(usize::from(rule))
+                        .map(|r| r.target)
+                    {
+                        learn |= m;
                     }
                 }
             },
@@ -223,13 +355,13 @@ pub(crate) fn decide(
             g.counters.inc(d.counter);
         }
         let outcome = match d.action {
-            Action::Allow => return (Outcome::Allow, None),
-            Action::Errno(e) => return (Outcome::Errno(e), None),
+            Action::Allow => return (Outcome::Allow, None, 0),
+            Action::Errno(e) => return (Outcome::Errno(e), None, 0),
             Action::Mode1 => Outcome::Static(policy::MODE_STRICT),
             Action::Mode2 => Outcome::Static(policy::MODE_DAEMON),
             Action::Kill => Outcome::Kill,
         };
-        (outcome, Some(label(g, chain, d.counter)))
+        (outcome, Some(label(g, chain, d.counter)), learn)
     })
 }
 
@@ -280,6 +412,9 @@ pub(crate) struct CommitError {
     pub(crate) errno: Error,
     /// Where and what.
     pub(crate) detail: RuleError,
+    /// The tables' generation, if the commit got as far as the registry
+    /// (0 otherwise: the loader reads it again anyway).
+    pub(crate) generation: u64,
 }
 
 impl From<RuleError> for CommitError {
@@ -287,6 +422,7 @@ impl From<RuleError> for CommitError {
         Self {
             errno: Error::from_errno(-e.errno),
             detail: e,
+            generation: 0,
         }
     }
 }
@@ -300,10 +436,25 @@ fn fail(errno: i32, msg: &'static str) -> CommitError {
     CommitError::from(RuleError::at(errno, 0, 0, msg))
 }
 
+/// What a commit is asked to do besides replacing the tables.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct CommitOpts {
+    /// Stop before changing anything.
+    pub(crate) test: bool,
+    /// A table with confined processes may newly allow syscalls.
+    pub(crate) loosen: bool,
+    /// Only if the tables are still at this generation (`EAGAIN` if not).
+    pub(crate) if_gen: Option<u64>,
+}
+
 /// Parses, checks and compiles `text` and replaces every table it names,
-/// all or none. `test`: stop before changing anything. `loosen`: a table
-/// with confined processes may newly allow syscalls.
-pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), CommitError> {
+/// all or none, as `opts` says. Returns the tables' generation after it.
+pub(crate) fn commit(text: &[u8], opts: CommitOpts) -> Result<u64, CommitError> {
+    let CommitOpts {
+        test,
+        loosen,
+        if_gen,
+    } = opts;
     let cat = X86Catalog;
     let rs = parse::parse(text, &cat)?;
     // Compile everything and allocate every counter before taking the lock:
@@ -326,12 +477,21 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
                     .push(Atomic::new(0), tables_ffi::GFP)
                     .map_err(|_| CommitError::from(RuleError::oom()))?;
             }
+            let learned = KBox::pin_init(
+                new_spinlock!(Learned {
+                    records: KVec::new(),
+                    dropped: 0,
+                }),
+                tables_ffi::GFP,
+            )
+            .map_err(|_| CommitError::from(RuleError::oom()))?;
             let g = Gen {
                 compiled,
                 counters,
                 baseline,
                 fast,
                 number: 0,
+                learned,
             };
             Some(KBox::new(g, tables_ffi::GFP).map_err(|_| CommitError::from(RuleError::oom()))?)
         };
@@ -348,8 +508,19 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
             .push(node, tables_ffi::GFP)
             .map_err(|_| CommitError::from(RuleError::oom()))?;
     }
-    {
+    let generation = {
         let mut reg = REGISTRY.lock();
+        let now = reg.generation;
+        let fail = |errno, msg| CommitError {
+            generation: now,
+            ..fail(errno, msg)
+        };
+        if if_gen.is_some_and(|g| g != reg.generation) {
+            return Err(fail(
+                errnos::EAGAIN,
+                "the tables changed since they were read (read again and retry)",
+            ));
+        }
         // Check everything first, applying the commit to a copy of the
         // slot map: which slot each table goes to is decided here, so that
         // publishing below cannot fail half-way.
@@ -412,7 +583,10 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
                 .and_then(|slot| slot.get_locked(&reg))
                 .is_some_and(|old| compile::loosens(&old.compiled, &new.compiled, &cat, &mut err));
             if loosens && !loosen {
-                return Err(CommitError::from(err));
+                return Err(CommitError {
+                    generation: now,
+                    ..CommitError::from(err)
+                });
             }
             if loosens {
                 loosened
@@ -421,10 +595,11 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
             }
         }
         if test {
-            return Ok(());
+            return Ok(reg.generation);
         }
         // Publish: nothing below can fail.
         reg.modes = modes;
+        reg.generation += 1;
         let items = news.iter_mut().zip(slots.iter()).zip(nodes.drain_all());
         for (((_, _, gen), &slot), node) in items {
             let Some(s) = SLOTS.get(slot) else {
@@ -448,7 +623,8 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
             tables_ffi::publish_fast(&reg, slot, new.as_ref().map(|g| &*g.fast));
             s.replace(&reg, new, node);
         }
-    }
+        reg.generation
+    };
     for (mode, what) in loosened.iter() {
         pr_info!(
             "table {} loosened for its confined processes by pid {}: {}\n",
@@ -457,14 +633,15 @@ pub(crate) fn commit(text: &[u8], test: bool, loosen: bool) -> Result<(), Commit
             what.detail()
         );
     }
-    Ok(())
+    Ok(generation)
 }
 
 /// The enforced tables as `smctl save -c` text, appended to `out`, in
-/// mode order.
+/// mode order, after a line `# generation N`.
 pub(crate) fn dump(out: &mut List<u8>) -> Result {
     let cat = X86Catalog;
     let reg = REGISTRY.lock();
+    print::generation_line(out, reg.generation).map_err(|_| ENOMEM)?;
     // In mode order: the next larger mode each time (at most 64 slots).
     let mut last = 0u32;
     while let Some((m, i)) = reg
@@ -488,6 +665,49 @@ pub(crate) fn dump(out: &mut List<u8>) -> Result {
             counters: Some(&counts),
         };
         print::table(out, &g.compiled.table, &cat, &opts).map_err(|_| ENOMEM)?;
+        dump_learned(out, m, &g.learned)?;
+    }
+    Ok(())
+}
+
+/// Appends learn mode's records of table `mode` (see [`print::learned`]).
+/// Each record is copied out under the spinlock and printed outside it.
+fn dump_learned(out: &mut List<u8>, mode: u32, learned: &SpinLock<Learned>) -> Result {
+    let cat = X86Catalog;
+    let mut i = 0;
+    loop {
+        let Some(r) = learned.lock().records.get(i).copied() else {
+            break;
+        };
+        i += 1;
+        let mut overflow = 0u8;
+        let mut vals: [&[u64]; 6] = [&[]; 6];
+        for (arg, v) in vals.iter_mut().enumerate() {
+            let n = usize::from(r.nvals.get(arg).copied().unwrap_or(0));
+            if n > LEARN_VALUES {
+                overflow |= 1 << arg;
+            }
+            *v = r
+                .vals
+                .get(arg)
+                .and_then(|a| a.get(..n.min(LEARN_VALUES)))
+                .unwrap_or(&[]);
+        }
+        let rec = print::Learned {
+            mode,
+            chain: usize::from(r.chain),
+            pos: r.pos,
+            raw: r.raw,
+            hits: r.hits,
+            mask: r.mask,
+            overflow,
+            vals,
+        };
+        print::learned(out, &rec, &cat).map_err(|_| ENOMEM)?;
+    }
+    let dropped = learned.lock().dropped;
+    if dropped > 0 {
+        print::learned_dropped(out, mode, dropped).map_err(|_| ENOMEM)?;
     }
     Ok(())
 }

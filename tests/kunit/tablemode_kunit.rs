@@ -13,7 +13,7 @@ mod tests {
     use crate::rules::compile::{self, Action};
     use crate::rules::{eval, parse, Catalog};
     use crate::tablemode::catalog::X86Catalog;
-    use crate::tablemode::{commit, decide, dump, with_table, Outcome};
+    use crate::tablemode::{commit, decide, dump, learn, with_table, CommitOpts, Outcome};
     use crate::tables::Abi;
     use kernel::alloc::flags::GFP_KERNEL;
     use kernel::prelude::*;
@@ -23,6 +23,13 @@ mod tests {
     const A2: &str =
         "*mode 900 kunit-a\n:x86_64 MODE2\n-A x86_64 -s getppid -j ERRNO EACCES\nCOMMIT\n";
     const BAD_B: &str = "*mode 901\n:x86_64 MODE2\n-A x86_64 -s no_such_call -j ALLOW\nCOMMIT\n";
+
+    /// A test-only commit.
+    const TEST: CommitOpts = CommitOpts {
+        test: true,
+        loosen: false,
+        if_gen: None,
+    };
 
     fn text(parts: &[&str]) -> KVec<u8> {
         let mut v = KVec::new();
@@ -74,25 +81,25 @@ mod tests {
     #[test]
     fn failed_second_table_leaves_the_first_unchanged() {
         // Neither table exists: a failing text creates neither.
-        assert!(commit(&text(&[A, BAD_B]), false, false).is_err());
+        assert!(commit(&text(&[A, BAD_B]), CommitOpts::default()).is_err());
         assert!(!contains(&dump_text(), "*mode 900"));
         // Table 900 loaded; replacing it together with a bad 901 fails and
         // keeps the old 900.
-        assert!(commit(&text(&[A]), false, false).is_ok());
+        assert!(commit(&text(&[A]), CommitOpts::default()).is_ok());
         let before = dump_text();
         assert!(contains(&before, "*mode 900 kunit-a"));
-        assert!(commit(&text(&[A2, BAD_B]), false, false).is_err());
+        assert!(commit(&text(&[A2, BAD_B]), CommitOpts::default()).is_err());
         assert!(dump_text() == before);
         // A test commit changes nothing either.
-        assert!(commit(&text(&[A2]), true, false).is_ok());
+        assert!(commit(&text(&[A2]), TEST).is_ok());
         assert!(dump_text() == before);
-        assert!(commit(b"*mode 900 delete\nCOMMIT\n", false, false).is_ok());
+        assert!(commit(b"*mode 900 delete\nCOMMIT\n", CommitOpts::default()).is_ok());
         assert!(!contains(&dump_text(), "*mode 900"));
     }
 
     #[test]
     fn replacement_is_seen_by_the_next_decision_and_counts() {
-        assert!(commit(&text(&[A]), false, false).is_ok());
+        assert!(commit(&text(&[A]), CommitOpts::default()).is_ok());
         let slot = with_table(900, Ok);
         assert!(slot.is_ok());
         let Ok(slot) = slot else { return };
@@ -107,7 +114,7 @@ mod tests {
         assert!(contains(&dump_text(), "[1] -A x86_64 -s getppid"));
         assert!(crate::tablemode::zero(Some(12345)).is_err());
         // Replaced: the same slot, the new rule; counters start again.
-        assert!(commit(&text(&[A2]), false, false).is_ok());
+        assert!(commit(&text(&[A2]), CommitOpts::default()).is_ok());
         assert_eq!(with_table(900, Ok).ok(), Some(slot));
         assert_eq!(errno_of_getppid(slot), Outcome::Errno(13));
         assert!(contains(&dump_text(), "[1] -A x86_64 -s getppid"));
@@ -116,7 +123,7 @@ mod tests {
             decide(slot, Abi::X86_64, 39, &[0; 6], true, |_, _, _| {}).0,
             Outcome::Static(2)
         );
-        assert!(commit(b"*mode 900 delete\nCOMMIT\n", false, false).is_ok());
+        assert!(commit(b"*mode 900 delete\nCOMMIT\n", CommitOpts::default()).is_ok());
         assert!(with_table(900, Ok).is_err());
     }
 
@@ -127,7 +134,7 @@ mod tests {
     #[test]
     fn c_probe_fast_path_is_the_constant_allows() {
         let src = "*mode 902\n:x86_64 MODE2\n-A x86_64 -s prctl,getppid,mkdir -j ALLOW\n-A x86_64 -s openat --a2:u32 masked 0x3 0x0 -j ALLOW\n-A x86_64 -s read -j LOG\nCOMMIT\n";
-        assert!(commit(src.as_bytes(), false, false).is_ok());
+        assert!(commit(src.as_bytes(), CommitOpts::default()).is_ok());
         let slot = with_table(902, Ok);
         assert!(slot.is_ok());
         let Ok(slot) = slot else { return };
@@ -150,7 +157,7 @@ mod tests {
             &dump,
             "[2] -A x86_64 -s prctl,getppid,mkdir -j ALLOW"
         ));
-        assert!(commit(b"*mode 902 delete\nCOMMIT\n", false, false).is_ok());
+        assert!(commit(b"*mode 902 delete\nCOMMIT\n", CommitOpts::default()).is_ok());
         assert!(!passes(110));
     }
 
@@ -160,7 +167,7 @@ mod tests {
     #[test]
     fn c_probe_answers_constant_errnos() {
         let src = "*mode 903\n:x86_64 ERRNO EPERM\n:ia32 ENOSYS\n-A x86_64 -s mkdir -j ERRNO EACCES\n-A x86_64 -s getppid -j KILL\n-A x86_64 -s rmdir --a0:u64 eq 0 -j ERRNO EIO\nCOMMIT\n";
-        assert!(commit(src.as_bytes(), false, false).is_ok());
+        assert!(commit(src.as_bytes(), CommitOpts::default()).is_ok());
         let slot = with_table(903, Ok);
         assert!(slot.is_ok());
         let Ok(slot) = slot else { return };
@@ -177,8 +184,77 @@ mod tests {
         assert!(contains(&dump, "[1] -A x86_64 -s mkdir -j ERRNO EACCES"));
         assert!(contains(&dump, ":x86_64 ERRNO EPERM [1]"));
         assert!(contains(&dump, ":ia32 ENOSYS [1]"));
-        assert!(commit(b"*mode 903 delete\nCOMMIT\n", false, false).is_ok());
+        assert!(commit(b"*mode 903 delete\nCOMMIT\n", CommitOpts::default()).is_ok());
         assert_eq!(fast(false, 83), None);
+    }
+
+    /// A read-modify-write commit only goes through at the generation it
+    /// read; a refused or test commit does not change the generation.
+    #[test]
+    fn commit_if_generation() {
+        let g0 = commit(&text(&[A]), CommitOpts::default());
+        assert!(g0.is_ok());
+        let Ok(g0) = g0 else { return };
+        let at = |g| CommitOpts {
+            if_gen: Some(g),
+            ..CommitOpts::default()
+        };
+        assert_eq!(commit(&text(&[BAD_B]), CommitOpts::default()).ok(), None);
+        assert_eq!(commit(&text(&[A2]), TEST).ok(), Some(g0));
+        let stale = commit(&text(&[A2]), at(g0.wrapping_sub(1)));
+        assert_eq!(stale.err().map(|e| e.detail.errno), Some(11));
+        assert!(contains(&dump_text(), "-A x86_64 -s read -j ALLOW"));
+        let g1 = commit(&text(&[A2]), at(g0));
+        assert_eq!(g1.ok(), Some(g0 + 1));
+        let mut head = KVec::new();
+        let _ = head.extend_from_slice(b"# generation ", GFP_KERNEL);
+        let dump = dump_text();
+        assert!(dump.starts_with(&head));
+        assert!(!contains(&dump, "-A x86_64 -s read -j ALLOW"));
+        assert!(commit(b"*mode 900 delete\nCOMMIT\n", CommitOpts::default()).is_ok());
+    }
+
+    /// Learn mode records refused calls with the values of the arguments a
+    /// matching LEARN rule names, at the parameter's width, up to 16 per
+    /// argument, then `*`.
+    #[test]
+    fn learn_records_refused_calls() {
+        let src = "*mode 904\n:x86_64 KILL\n-A x86_64 -s socket,fcntl -j LEARN a0,a1\n-A x86_64 -s getppid -j ALLOW\nCOMMIT\n";
+        assert!(commit(src.as_bytes(), CommitOpts::default()).is_ok());
+        let slot = with_table(904, Ok);
+        assert!(slot.is_ok());
+        let Ok(slot) = slot else { return };
+        // socket(AF_INET, SOCK_STREAM | 1<<32): the upper half is not an int's.
+        learn(slot, Abi::X86_64, 41, &[2, 1 | 1 << 32, 0, 0, 0, 0], 0b11);
+        learn(slot, Abi::X86_64, 41, &[10, 1, 0, 0, 0, 0], 0b11);
+        for cmd in 0..20u64 {
+            learn(slot, Abi::X86_64, 72, &[3, cmd, 0, 0, 0, 0], 0b11);
+        }
+        learn(slot, Abi::X86_64, 39, &[0; 6], 0);
+        let dump = dump_text();
+        assert!(contains(
+            &dump,
+            "# learned 904 x86_64 socket 2 a0=0x2,0xa a1=0x1\n"
+        ));
+        assert!(contains(
+            &dump,
+            "# learned 904 x86_64 fcntl 20 a0=0x3 a1=*\n"
+        ));
+        assert!(contains(&dump, "# learned 904 x86_64 getpid 1\n"));
+        // The decision reports the LEARN rules that matched on the way.
+        let (outcome, _, mask) = decide(
+            slot,
+            Abi::X86_64,
+            41,
+            &[2, 1, 0, 0, 0, 0],
+            true,
+            |_, _, _| {},
+        );
+        assert_eq!(outcome, Outcome::Kill);
+        assert_eq!(mask, 0b11);
+        let (_, _, mask) = decide(slot, Abi::X86_64, 39, &[0; 6], true, |_, _, _| {});
+        assert_eq!(mask, 0);
+        assert!(commit(b"*mode 904 delete\nCOMMIT\n", CommitOpts::default()).is_ok());
     }
 
     /// Every name the kernel's catalog prints leads back to the same

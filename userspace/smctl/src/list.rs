@@ -215,6 +215,13 @@ fn rows(t: &Table, chain: ChainRef, cat: &dyn Catalog, opts: &ListOpts) -> Vec<R
             Target::Allow => "ALLOW".to_owned(),
             Target::Verdict(p) => policy_text(p, opts.numeric),
             Target::Log => "LOG".to_owned(),
+            Target::Learn(mask) => {
+                let args: Vec<String> = (0..6)
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| format!("a{i}"))
+                    .collect();
+                format!("LEARN {}", args.join(","))
+            }
             Target::Jump(u) => print::chain_name(t, ChainRef::User(u), cat).to_owned(),
         };
         rows.push(Row {

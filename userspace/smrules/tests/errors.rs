@@ -44,6 +44,16 @@ const SECTION_CASES: &[Case] = &[
     case("-A ia32 -s openat2x -j LOG", EINVAL, 1, 12),
     case("-A ia32 -s newfstatat -j LOG", EINVAL, 1, 12),
     case("-A nochain -j LOG", EINVAL, 1, 4),
+    // LEARN targets.
+    case("-A x86_64 -s socket -j LEARN", EINVAL, 1, 24),
+    case("-A x86_64 -s socket -j LEARN a6", EINVAL, 1, 30),
+    case("-A x86_64 -s socket -j LEARN a0,a0", EINVAL, 1, 30),
+    case("-A x86_64 -s socket -j LEARN a0,", EINVAL, 1, 30),
+    case("-A x86_64 -s socket -j LEARN a0 a1", EINVAL, 1, 33),
+    case("-A x86_64 -j LEARN a0", EINVAL, 1, 14),
+    case("-A x86_64 -s getpid -j LEARN a0", EINVAL, 1, 24),
+    case("-A x86_64 -s socket,getpid -j LEARN a1", EINVAL, 1, 31),
+    case(":LEARN x86_64", EINVAL, 1, 1),
     case("-A late -j LOG\n:late x86_64", EINVAL, 1, 4),
     case("-A", EINVAL, 1, 1),
     // Chains.

@@ -128,6 +128,7 @@ fn reference(
                 return (a, i as u32, hits);
             }
             Target::Log => hits.push((i as u16, true)),
+            Target::Learn(_) => hits.push((i as u16, false)),
             Target::Jump(u) => {
                 hits.push((i as u16, false));
                 stack.push((chain_rules(ChainRef::User(u)), 0));

@@ -51,6 +51,7 @@ pub const KITCHEN_SINK: &str = "\
 -A x86_64 -s mmap --a3:s64 le -9223372036854775808 --a3 gt 18446744073709551615 -j MODE1
 -A x86_64 -s openat --a3:u32 bits-set 0x0 -j KILL
 -A x86_64 -s #400,getpid -j ERRNO 500
+-A x86_64 -s socket,fcntl -j LEARN a1,a0
 -A x86_64 -s openat --a2:s32 eq -100 --a2:s32 ne 2147483647 --a1:u64 masked 0xff00 0x1200 -j LOG
 -A x86_64 -j ENOSYS
 -A ia32 -s socketcall --a0:s32 in -1,0,1 -j KILL

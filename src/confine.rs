@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `SM_IOC_CONFINE`: an admin confines another, running process, as the
+//! process's own `PR_SECCOMP_MODE_SET` would — the seed's "after it has
+//! initialized", for a daemon nobody patched.
+//!
+//! Same transitions and errors as the prctl ([`policy::transition_any`]),
+//! the whole process at once (its mode word is per process), later children
+//! inherit it through the fork probe, and forks racing the confinement are
+//! caught as for the prctl: the target's entering bit is set before its word
+//! is published, and [`confine_ffi::settle_entered`] adopts the racing
+//! children afterwards. With `descendants`, every live descendant that is
+//! not confined yet gets the same mode, in rounds until a round finds none
+//! (descendants forked by a confined one inherit; only those of a descendant
+//! not yet reached can appear, and the next round finds them).
+
+use kernel::prelude::*;
+use kernel::sync::Arc;
+
+use crate::audit::Origin;
+use crate::confine_ffi::{self, TaskRef};
+use crate::ffi::{self, InsertError, Task};
+use crate::hooks::{self, Confined};
+use crate::objects_ffi;
+use crate::policy::{self, Conf, State};
+use crate::tablemode;
+
+/// `SECCOMP_MODE_FLAG_LOG`.
+const FLAG_LOG: u32 = policy::FLAG_LOG as u32;
+/// `SM_CONFINE_DESCENDANTS`.
+pub(crate) const FLAG_DESCENDANTS: u32 = 0x100;
+
+/// Rounds of the descendant walk before giving up (`EAGAIN`): each round
+/// confines every unconfined descendant it finds, so only a tree that
+/// forks new unconfined processes faster than the walk, from processes the
+/// walk has not reached yet, needs more than a few.
+const MAX_ROUNDS: usize = 1000;
+
+/// Confines the process of pidfd `pidfd` in `mode` with `flags`; returns
+/// how many descendants kept their own mode (with [`FLAG_DESCENDANTS`]).
+pub(crate) fn confine(pidfd: i32, mode: u32, flags: u32) -> Result<u32> {
+    if flags & !(FLAG_LOG | FLAG_DESCENDANTS) != 0 {
+        return Err(EINVAL);
+    }
+    let target = TaskRef::from_pidfd(pidfd)?;
+    if target.is_kthread() || target.is_current_process() {
+        return Err(EINVAL);
+    }
+    if target.task().group_dead() {
+        return Err(ESRCH);
+    }
+    if !target.may_attach() {
+        return Err(EPERM);
+    }
+    let args = [u64::from(mode), u64::from(flags & FLAG_LOG), 0, 0];
+    let tgid = target.task().tgid();
+    confine_one(&target.task(), args, None, false)?;
+    if flags & FLAG_DESCENDANTS == 0 {
+        return Ok(0);
+    }
+    // The descendants join the target's tree (and its log budget).
+    let mut origin = None;
+    ffi::procs_with_locked(tgid, |e| origin = e.map(Confined::origin));
+    let Some(origin) = origin else {
+        // The target exited meanwhile: its descendants were its existing
+        // children, whose confinement was asked together with its own.
+        return Err(ESRCH);
+    };
+    let mut kept = 0u32;
+    for round in 0..MAX_ROUNDS {
+        let (found, more) = confine_ffi::descendants(tgid, (round == 0).then_some(&mut kept));
+        if found.is_empty() && !more {
+            return Ok(kept);
+        }
+        for d in found.iter() {
+            match confine_one(&d.task(), args, Some(origin.clone()), true) {
+                // Exited meanwhile: nothing left to confine.
+                Ok(()) | Err(ESRCH) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Err(EAGAIN)
+}
+
+/// Confines the process of `task` as its own prctl with `args` would, in
+/// the tree `origin` (a new one if `None`). A `descendant` that confined
+/// itself meanwhile keeps its mode.
+fn confine_one(
+    task: &Task<'_>,
+    args: [u64; 4],
+    origin: Option<Arc<Origin>>,
+    descendant: bool,
+) -> Result {
+    let tgid = task.tgid();
+    let tables_on = tablemode::enabled();
+    // At most twice: a process that confined itself between our look and
+    // our insertion is handled as confined.
+    for _ in 0..2 {
+        {
+            let lock = ffi::ProcsLock::lock();
+            let word = lock.state(tgid);
+            if let Some(cur) = hooks::conf_of(word) {
+                if descendant {
+                    return Ok(());
+                }
+                let new = policy::transition_any(Some(cur), args, tables_on)?;
+                if let Some(new) = new.filter(|&n| n != cur) {
+                    let word = match policy::table_slot(word) {
+                        Some((slot, _)) => policy::table_word(slot, new.log),
+                        None => State {
+                            mode: new.mode as u8,
+                            log: new.log,
+                        }
+                        .encode(),
+                    };
+                    lock.set_state(tgid, word);
+                    hooks::count_entered(new.mode);
+                }
+                return Ok(());
+            }
+        }
+        let Some(new) = policy::transition_any(None, args, tables_on)? else {
+            return Ok(());
+        };
+        let res = if new.is_table() {
+            tablemode::with_table(new.mode, |slot| {
+                enter(task, policy::table_word(slot, new.log), new, origin.clone())
+            })
+        } else {
+            let word = State {
+                mode: new.mode as u8,
+                log: new.log,
+            }
+            .encode();
+            enter(task, word, new, origin.clone())
+        };
+        match res {
+            Err(EEXIST) => continue,
+            other => return other,
+        }
+    }
+    Err(EAGAIN)
+}
+
+/// An unconfined process enters `new` (mode word `word`) from outside.
+/// `EEXIST` if it got an entry meanwhile (its own prctl).
+fn enter(task: &Task<'_>, word: u8, new: Conf, origin: Option<Arc<Origin>>) -> Result {
+    let tgid = task.tgid();
+    if !ffi::tgid_valid(tgid) {
+        return Err(EINVAL);
+    }
+    if task.group_dead() {
+        return Err(ESRCH);
+    }
+    // As for the prctl: a process that owns io_uring state or ever began to
+    // set it up cannot be confined (its rings run calls unseen).
+    if objects_ffi::uring_seen_of(tgid) || has_io_uring(task) {
+        return Err(EBUSY);
+    }
+    if !ffi::module_get() {
+        return Err(EINVAL);
+    }
+    let origin = match origin {
+        Some(o) => o,
+        None => match Arc::new(Origin::new(tgid), GFP_KERNEL) {
+            Ok(o) => o,
+            Err(_) => {
+                ffi::module_put();
+                return Err(ENOMEM);
+            }
+        },
+    };
+    let Ok(entry) = ffi::alloc_entry(Confined::new(task, origin), GFP_KERNEL) else {
+        ffi::module_put();
+        return Err(ENOMEM);
+    };
+    confine_ffi::entering_set(tgid);
+    match ffi::procs_insert(tgid, entry, word, false) {
+        Ok(()) => {
+            hooks::count_entered(new.mode);
+            confine_ffi::settle_entered(tgid);
+            // An io_uring_setup that raced the publication may leave a ring
+            // behind: the process dies before it can use it.
+            if objects_ffi::uring_seen_of(tgid) {
+                hooks::kill_raced_uring(task, new);
+                return Err(EBUSY);
+            }
+            // A process that exited before its entry was inserted: its exit
+            // probe may have missed the entry.
+            if task.group_dead() {
+                if let Some(entry) = ffi::procs_remove(tgid) {
+                    drop(entry);
+                    ffi::module_put();
+                }
+                return Err(ESRCH);
+            }
+            Ok(())
+        }
+        Err(err) => {
+            ffi::module_put();
+            // The bit is cleared once the racing forks are settled (the
+            // process's own prctl, if it won, does the same).
+            confine_ffi::settle_entered(tgid);
+            match err {
+                InsertError::Exists => Err(EEXIST),
+                InsertError::Failed => Err(ENOMEM),
+            }
+        }
+    }
+}
+
+/// Whether the process of `task` owns io_uring state.
+fn has_io_uring(task: &Task<'_>) -> bool {
+    confine_ffi::task_has_io_uring(task)
+}
