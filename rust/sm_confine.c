@@ -131,7 +131,8 @@ static bool sm_descends_from(struct task_struct *p, int tgid)
 }
 
 /*
- * Collects up to @max live, unconfined descendants of process @tgid into
+ * Collects up to @max live, unconfined descendants of process @tgid (but
+ * never the caller's own process) into
  * @out, each with a reference; counts the confined ones into *@kept (if
  * not NULL); sets *@more if there were more than @max. Returns how many it
  * collected.
@@ -145,8 +146,9 @@ unsigned int sm_descendants(int tgid, struct task_struct **out, unsigned int max
 	*more = false;
 	rcu_read_lock();
 	for_each_process(p) {
-		if ((p->flags & PF_KTHREAD) || !sm_descends_from(p, tgid) ||
-		    atomic_read(&p->signal->live) == 0)
+		/* Not the caller's own process (an admin shell under the target). */
+		if ((p->flags & PF_KTHREAD) || same_thread_group(p, current) ||
+		    !sm_descends_from(p, tgid) || atomic_read(&p->signal->live) == 0)
 			continue;
 		if (sm_state_get(p->tgid)) {
 			if (kept)

@@ -257,14 +257,14 @@ bool sm_probe_passes_test(u8 word, bool ia32, long nr)
  * Out of line and with the probe's own arguments first, so that the probe
  * reaches it with a plain jump and keeps its argument registers in place.
  */
-static noinline __noclone void sm_probe_slow(void *data, struct pt_regs *regs, long id, u8 word)
+static notrace noinline __noclone void sm_probe_slow(void *data, struct pt_regs *regs, long id, u8 word)
 {
 	bool ia32 = sm_in_ia32_syscall();
 	int fast;
 
-	/* A table's constant decisions, before calling Rust (rust/sm_tables.c). */
+	/* A table's constant decisions, before calling Rust (rust/sm_shim.h). */
 	if (word & SM_TABLE_WORD) {
-		fast = sm_table_fast(word, ia32, id);
+		fast = sm_table_fast_probe(word, ia32, id);
 		if (fast == 0)
 			return;
 		if (fast > 0) {

@@ -7,6 +7,10 @@
 #define SM_SHIM_H
 
 #include <linux/compiler.h>
+#include <linux/nospec.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/rcupdate_trace.h>
 #include <linux/sched.h>
 #include <linux/threads.h>
 #include <linux/types.h>
@@ -142,6 +146,55 @@ void sm_retire_node_free(void *node);
 void sm_retire_queue(void *node, void *ptr, void (*drop)(void *ptr));
 void sm_table_fast_set(unsigned int slot, void *fast);
 int sm_table_fast(u8 word, bool ia32, unsigned long nr);
+
+/*
+ * The table modes' fast path. For each table slot, the syscalls whose
+ * decision does not depend on the arguments and is ALLOW or an errno (a
+ * bucket whose first entry decides without tests; an empty bucket under an
+ * ERRNO/ENOSYS policy, or under a MODE1/MODE2 policy that falls through to
+ * a static table allowing the call whatever its arguments), with the
+ * counter that decision counts. Published by Rust with each generation
+ * (struct sm_table_fast is FastTable in rust/tables_ffi.rs) and freed with
+ * it after an RCU and an RCU Tasks Trace grace period. The module's prctl
+ * numbers are never in it.
+ */
+#define SM_TABLE_NRS 512
+#define SM_TABLE_SLOTS 64
+
+struct sm_table_fast {
+	u64 __percpu *counters;
+	/*
+	 * For x86_64 and ia32: 0 = not constant; else bits 0-15 the counter
+	 * + 1 and bits 16-27 the errno to answer (0: ALLOW).
+	 */
+	u32 decide[2][SM_TABLE_NRS];
+};
+
+extern struct sm_table_fast __rcu *sm_table_fasts[SM_TABLE_SLOTS];
+
+/*
+ * The constant decision on syscall @nr of a process with table word @word,
+ * counted: 0 to allow it, a positive errno to answer; -1 when the table
+ * must decide (in Rust). Called in an RCU Tasks Trace read-side section:
+ * the sys_enter tracepoint's own, in the probe.
+ */
+static __always_inline int sm_table_fast_probe(u8 word, bool ia32, unsigned long nr)
+{
+	struct sm_table_fast *t;
+	u32 d;
+
+	if (unlikely(nr >= SM_TABLE_NRS))
+		return -1;
+	t = rcu_dereference_check(sm_table_fasts[(word >> 1) & (SM_TABLE_SLOTS - 1)],
+				  rcu_read_lock_trace_held());
+	if (unlikely(!t))
+		return -1;
+	d = t->decide[ia32][array_index_nospec(nr, SM_TABLE_NRS)];
+	if (!d)
+		return -1;
+	this_cpu_inc(t->counters[(d & 0xffff) - 1]);
+	return (d >> 16) & 0xfff;
+}
 
 /* rust/sm_confine.c: SM_IOC_CONFINE, confining another process. */
 struct task_struct *sm_pidfd_task(int fd, int *err);

@@ -11,6 +11,7 @@
 #include <linux/nospec.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/rcupdate_trace.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
@@ -106,6 +107,12 @@ static void sm_retired_fn(struct work_struct *w)
 {
 	struct sm_retired *r = container_of(to_rcu_work(w), struct sm_retired, rw);
 
+	/*
+	 * After the RCU grace period (Rust's readers and sm_table_fast()), one
+	 * of RCU Tasks Trace: the sys_enter probe reads the fast table inside
+	 * the tracepoint's own read-side section without any of its own.
+	 */
+	synchronize_rcu_tasks_trace();
 	r->drop(r->ptr);
 	kfree(r);
 }
@@ -131,18 +138,7 @@ void sm_retire_queue(void *node, void *ptr, void (*drop)(void *ptr))
  * (struct sm_table_fast is FastTable in rust/tables_ffi.rs) and freed with
  * it after a grace period. The module's prctl numbers are never in it.
  */
-#define SM_TABLE_NRS 512
-
-struct sm_table_fast {
-	u64 __percpu *counters;
-	/*
-	 * For x86_64 and ia32: 0 = not constant; else bits 0-15 the counter
-	 * + 1 and bits 16-27 the errno to answer (0: ALLOW).
-	 */
-	u32 decide[2][SM_TABLE_NRS];
-};
-
-static struct sm_table_fast __rcu *sm_table_fasts[64];
+struct sm_table_fast __rcu *sm_table_fasts[SM_TABLE_SLOTS];
 
 void sm_table_fast_set(unsigned int slot, void *fast)
 {
@@ -151,33 +147,16 @@ void sm_table_fast_set(unsigned int slot, void *fast)
 }
 
 /*
- * The constant decision on syscall @nr of a process with table word @word,
- * counted: 0 to allow it, a positive errno to answer; -1 when the table
- * must decide (in Rust).
+ * sm_table_fast_probe() (rust/sm_shim.h) outside the probe, for the KUnit
+ * suites: in an RCU Tasks Trace read-side section of its own.
  */
 int sm_table_fast(u8 word, bool ia32, unsigned long nr)
 {
-	struct sm_table_fast *t;
-	int ret = -1;
-	u32 d;
+	int ret;
 
-	if (nr >= SM_TABLE_NRS)
-		return -1;
-	/*
-	 * A preemption-disabled region is an RCU read-side critical section
-	 * for synchronize_rcu() and queue_rcu_work() (consolidated RCU), and
-	 * costs less than rcu_read_lock() with PREEMPT_RCU.
-	 */
-	preempt_disable_notrace();
-	t = rcu_dereference_sched(sm_table_fasts[(word >> 1) & 63]);
-	if (t) {
-		d = t->decide[ia32][array_index_nospec(nr, SM_TABLE_NRS)];
-		if (d) {
-			this_cpu_inc(t->counters[(d & 0xffff) - 1]);
-			ret = (d >> 16) & 0xfff;
-		}
-	}
-	preempt_enable_notrace();
+	rcu_read_lock_trace();
+	ret = sm_table_fast_probe(word, ia32, nr);
+	rcu_read_unlock_trace();
 	return ret;
 }
 
