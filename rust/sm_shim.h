@@ -192,7 +192,9 @@ static __always_inline int sm_table_fast_probe(u8 word, bool ia32, unsigned long
 	d = t->decide[ia32][array_index_nospec(nr, SM_TABLE_NRS)];
 	if (!d)
 		return -1;
+#ifndef SM_NO_COUNTERS
 	this_cpu_inc(t->counters[(d & 0xffff) - 1]);
+#endif
 	return (d >> 16) & 0xfff;
 }
 
