@@ -5,7 +5,13 @@
 //! A loader writes the ruleset text, then commits it with `SM_IOC_COMMIT`,
 //! which fills a `struct sm_commit` with the errno, the line and column of
 //! the error and a message, whether the commit succeeded or not. Reading the
-//! device returns the enforced tables as `save -c` text.
+//! device returns the enforced tables as `save -c` text, after a first line
+//! `# generation N` and possibly `# learned ...` lines (learn-mode records):
+//! [`split_meta`] takes those apart.
+//!
+//! Read-modify-write: [`read_snapshot`] gives the generation and the text,
+//! [`commit_at`] commits with `SM_COMMIT_IF_GEN` and that generation and
+//! fails with `EAGAIN`, changing nothing, if another commit came in between.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -19,6 +25,9 @@ pub const COMMIT_TEST: u32 = 1;
 /// `SM_COMMIT_LOOSEN`: a table with confined processes may newly allow
 /// syscalls.
 pub const COMMIT_LOOSEN: u32 = 2;
+/// `SM_COMMIT_IF_GEN`: `EAGAIN`, changing nothing, unless the tables are
+/// still at `sm_commit.generation`.
+pub const COMMIT_IF_GEN: u32 = 4;
 
 /// Size of `sm_commit.msg`.
 const MSG_SIZE: usize = 192;
@@ -37,9 +46,12 @@ pub struct SmCommit {
     pub col: u32,
     /// Out: NUL-terminated message.
     pub msg: [u8; MSG_SIZE],
+    /// In: the generation `SM_COMMIT_IF_GEN` expects; out: the generation
+    /// after the call.
+    pub generation: u64,
 }
 
-const _: () = assert!(std::mem::size_of::<SmCommit>() == 208);
+const _: () = assert!(std::mem::size_of::<SmCommit>() == 216);
 
 /// `_IOWR(type, nr, size)` as `include/uapi/asm-generic/ioctl.h` builds it.
 const fn iowr(ty: u8, nr: u8, size: usize) -> u32 {
@@ -62,6 +74,7 @@ impl SmCommit {
             line: 0,
             col: 0,
             msg: [0; MSG_SIZE],
+            generation: 0,
         }
     }
 
@@ -86,7 +99,7 @@ pub struct Refusal {
 }
 
 /// Why an operation on the device failed.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
     /// Opening, writing or reading the device failed.
     Io(String),
@@ -131,7 +144,8 @@ pub fn open() -> Result<File, Failure> {
         .map_err(|e| io_failure("open", &e))
 }
 
-/// The enforced tables as `save -c` text.
+/// The enforced tables as the device returns them: `save -c` text with the
+/// `# generation N` line and any `# learned ...` lines.
 pub fn read_tables() -> Result<Vec<u8>, Failure> {
     let mut f = open()?;
     let mut text = Vec::new();
@@ -160,6 +174,19 @@ pub fn zero(mode: u32) -> Result<(), Failure> {
 
 /// Writes `text` and commits it with `flags`, in one open of the device.
 pub fn commit(text: &[u8], flags: u32) -> Result<(), Failure> {
+    commit_with(text, flags, 0).map(drop)
+}
+
+/// Writes `text` and commits it with `flags | SM_COMMIT_IF_GEN` at
+/// `generation`: a refusal with `EAGAIN` means another commit came first and
+/// nothing changed. Returns the generation after the commit.
+pub fn commit_at(text: &[u8], flags: u32, generation: u64) -> Result<u64, Failure> {
+    commit_with(text, flags | COMMIT_IF_GEN, generation)
+}
+
+/// The commit protocol: write, then `SM_IOC_COMMIT` with `flags` and
+/// `generation`; the generation the module reports after it.
+fn commit_with(text: &[u8], flags: u32, generation: u64) -> Result<u64, Failure> {
     let mut f = open()?;
     // The module refuses text beyond its limit at the write: a refusal of
     // the commit like any other.
@@ -180,8 +207,9 @@ pub fn commit(text: &[u8], flags: u32) -> Result<(), Failure> {
         None => io_failure("write", &e),
     })?;
     let mut c = SmCommit::new(flags);
+    c.generation = generation;
     // SAFETY: SM_IOC_COMMIT reads and writes exactly one `struct sm_commit`,
-    // which `c` is (repr(C), 208 bytes).
+    // which `c` is (repr(C), 216 bytes).
     let ret = unsafe {
         libc::ioctl(
             f.as_raw_fd(),
@@ -190,7 +218,7 @@ pub fn commit(text: &[u8], flags: u32) -> Result<(), Failure> {
         )
     };
     if ret == 0 {
-        return Ok(());
+        return Ok(c.generation);
     }
     let errno = io::Error::last_os_error().raw_os_error().unwrap_or(0);
     // A refusal from before the module filled the struct (an old module, a
@@ -203,14 +231,61 @@ pub fn commit(text: &[u8], flags: u32) -> Result<(), Failure> {
     }))
 }
 
+/// The device's text taken apart: the generation line, the tables, and
+/// the learn-mode records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// `N` of the `# generation N` line (`None`: a module without one).
+    pub generation: Option<u64>,
+    /// The tables (`save -c` text) without the `# generation` and
+    /// `# learned` lines.
+    pub text: Vec<u8>,
+    /// The `# learned ...` lines, each with its newline.
+    pub learned: Vec<u8>,
+}
+
+/// Whether `line` is a `# generation N` line.
+fn generation_of(line: &[u8]) -> Option<Option<u64>> {
+    let rest = line.strip_prefix(b"# generation ")?;
+    Some(
+        std::str::from_utf8(rest)
+            .ok()
+            .and_then(|s| s.trim().parse().ok()),
+    )
+}
+
+/// Takes the device's text apart (see [`Snapshot`]): every line starting
+/// with `# generation ` or `# learned ` leaves the table text, which stays
+/// byte for byte what the module printed otherwise.
+pub fn split_meta(raw: &[u8]) -> Snapshot {
+    let mut snap = Snapshot::default();
+    for line in raw.split_inclusive(|&b| b == b'\n') {
+        let bare = line.strip_suffix(b"\n").unwrap_or(line);
+        if let Some(g) = generation_of(bare) {
+            snap.generation = snap.generation.or(g);
+        } else if bare.starts_with(b"# learned ") {
+            snap.learned.extend_from_slice(line);
+        } else {
+            snap.text.extend_from_slice(line);
+        }
+    }
+    snap
+}
+
+/// The generation and the enforced tables, for a read-modify-write.
+pub fn read_snapshot() -> Result<Snapshot, Failure> {
+    Ok(split_meta(&read_tables()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn ioctl_number_matches_the_uapi_header() {
-        // _IOWR('S', 0x01, struct sm_commit) with sizeof == 208 == 0xd0.
-        assert_eq!(SM_IOC_COMMIT, 0xc0d0_5301);
+        // _IOWR('S', 0x01, struct sm_commit) with sizeof == 216 == 0xd8.
+        assert_eq!(SM_IOC_COMMIT, 0xc0d8_5301);
+        assert_eq!(std::mem::offset_of!(SmCommit, generation), 208);
         // _IOW('S', 0x02, __u32).
         assert_eq!(SM_IOC_ZERO, 0x4004_5302);
     }
@@ -228,5 +303,30 @@ mod tests {
     fn strerror_has_no_suffix() {
         assert_eq!(strerror(libc::EPERM), "Operation not permitted");
         assert_eq!(strerror(libc::EBUSY), "Device or resource busy");
+    }
+
+    #[test]
+    fn meta_lines_leave_the_table_text() {
+        let raw = b"# generation 42\n*mode 3 t\n:x86_64 MODE2 [5]\n\
+                    # learned x86_64 mkdir a1=0x1ff hits=2\n\
+                    [1] -A x86_64 -s getpid -j ALLOW\nCOMMIT\n# other comment\n";
+        let s = split_meta(raw);
+        assert_eq!(s.generation, Some(42));
+        assert_eq!(
+            s.text,
+            b"*mode 3 t\n:x86_64 MODE2 [5]\n[1] -A x86_64 -s getpid -j ALLOW\nCOMMIT\n\
+              # other comment\n"
+        );
+        assert_eq!(s.learned, b"# learned x86_64 mkdir a1=0x1ff hits=2\n");
+        // Another generation, the same tables: the same text.
+        let other = split_meta(&[b"# generation 7\n".as_slice(), &raw[16..]].concat());
+        assert_eq!(other.generation, Some(7));
+        assert_eq!(other.text, s.text);
+        // No generation line (an older module), no trailing newline.
+        let old = split_meta(b"*mode 3\nCOMMIT");
+        assert_eq!(old.generation, None);
+        assert_eq!(old.text, b"*mode 3\nCOMMIT");
+        assert_eq!(split_meta(b"# generation x\n").generation, None);
+        assert_eq!(split_meta(b"").text, b"");
     }
 }

@@ -13,29 +13,54 @@
 //! ```
 //!
 //! The text comes from the device (`save -c`) and is read with the module's
-//! own parser; the arguments are printed by its own printer.
+//! own parser; the arguments are printed by its own printer. Columns are
+//! aligned over the whole table. Hit counts above 99999 are abbreviated as
+//! iptables does (`123K`, `45M`, `6G`, rounded) unless `-x` asks for exact
+//! ones. Listing reads only the device: no name service or anything else
+//! that could block is ever asked (`-n` only chooses numbers over names).
 
 use smrules::catalog::X86Catalog;
+
+use crate::select::TableSel;
 use smrules::rules::ast::{ChainRef, Policy, Table, Target, MAX_ABIS};
 use smrules::rules::{parse, print, Catalog};
 
 /// What to list and how.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListOpts {
     /// Only this table.
-    pub table: Option<u32>,
+    pub table: Option<TableSel>,
     /// Hit counts.
     pub verbose: bool,
     /// Syscall and errno numbers instead of names.
     pub numeric: bool,
     /// Rule numbers (1-based, per chain).
     pub line_numbers: bool,
+    /// Exact hit counts (`-x`), not abbreviated.
+    pub exact: bool,
+}
+
+/// A hit count as `iptables -L -v` prints it: exact up to 99999 or with
+/// `exact`, else rounded to thousands (`K`), millions (`M`), ... so that it
+/// stays within 5 characters.
+pub fn hits(n: u64, exact: bool) -> String {
+    if exact || n <= 99_999 {
+        return n.to_string();
+    }
+    let mut v = n;
+    for unit in ["K", "M", "G", "T"] {
+        v = v / 1000 + u64::from(v % 1000 >= 500);
+        if v <= 9999 {
+            return format!("{v}{unit}");
+        }
+    }
+    format!("{}P", v / 1000 + u64::from(v % 1000 >= 500))
 }
 
 /// One rule's columns.
 struct Row {
     num: usize,
-    hits: u64,
+    hits: String,
     target: String,
     syscalls: String,
     args: String,
@@ -59,7 +84,7 @@ pub fn render(text: &[u8], opts: &ListOpts) -> Result<String, String> {
     let mut out = String::new();
     let mut found = false;
     for t in rs.tables.iter() {
-        if opts.table.is_some_and(|m| m != t.mode) || t.delete {
+        if opts.table.as_ref().is_some_and(|s| !s.matches(t)) || t.delete {
             continue;
         }
         if found {
@@ -68,8 +93,8 @@ pub fn render(text: &[u8], opts: &ListOpts) -> Result<String, String> {
         found = true;
         table(&mut out, t, &cat, opts);
     }
-    match opts.table {
-        Some(m) if !found => Err(format!("no table {m} is loaded")),
+    match &opts.table {
+        Some(s) if !found => Err(s.missing()),
         _ => Ok(out),
     }
 }
@@ -96,6 +121,11 @@ fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A hit count with its noun, abbreviated unless `exact`.
+fn count_hits(n: u64, exact: bool) -> String {
+    format!("{} {}", hits(n, exact), if n == 1 { "hit" } else { "hits" })
+}
+
 /// Appends one table.
 fn table(out: &mut String, t: &Table, cat: &dyn Catalog, opts: &ListOpts) {
     if t.name.is_empty() {
@@ -112,7 +142,7 @@ fn table(out: &mut String, t: &Table, cat: &dyn Catalog, opts: &ListOpts) {
                 let mut h = format!("Chain {name} (policy {}", policy_text(p, opts.numeric));
                 if opts.verbose {
                     let hits = t.counts.get(t.rules.len() + abi).copied().unwrap_or(0);
-                    h.push_str(&format!(", {}", count(hits, "hit", "hits")));
+                    h.push_str(&format!(", {}", count_hits(hits, opts.exact)));
                 }
                 h + ")"
             }
@@ -146,7 +176,7 @@ fn table(out: &mut String, t: &Table, cat: &dyn Catalog, opts: &ListOpts) {
     // One set of column widths for the whole table.
     let all = || chains.iter().flat_map(|c| c.rows.iter());
     let w_num = all().map(|r| r.num.to_string().len()).fold(3, usize::max);
-    let w_hits = all().map(|r| r.hits.to_string().len()).fold(4, usize::max);
+    let w_hits = all().map(|r| r.hits.len()).fold(4, usize::max);
     let w_target = all().map(|r| r.target.len()).fold(6, usize::max);
     let w_sys = all().map(|r| r.syscalls.len()).fold(8, usize::max);
     for (i, c) in chains.iter().enumerate() {
@@ -226,7 +256,7 @@ fn rows(t: &Table, chain: ChainRef, cat: &dyn Catalog, opts: &ListOpts) -> Vec<R
         };
         rows.push(Row {
             num: t.rule_number(i),
-            hits: t.counts.get(i).copied().unwrap_or(0),
+            hits: hits(t.counts.get(i).copied().unwrap_or(0), opts.exact),
             target,
             syscalls,
             args: args_of(
@@ -317,10 +347,11 @@ target  syscalls  args
     #[test]
     fn verbose_numeric_line_numbers_one_table() {
         let opts = ListOpts {
-            table: Some(3),
+            table: Some(TableSel::Mode(3)),
             verbose: true,
             numeric: true,
             line_numbers: true,
+            exact: false,
         };
         let got = render(TEXT.as_bytes(), &opts).unwrap();
         let want = "\
@@ -350,7 +381,7 @@ num  hits  target       syscalls  args
     #[test]
     fn policy_hits_and_missing_counters() {
         let opts = ListOpts {
-            table: Some(5),
+            table: Some(TableSel::Mode(5)),
             verbose: true,
             ..ListOpts::default()
         };
@@ -365,7 +396,7 @@ num  hits  target       syscalls  args
         let got = render(
             plain.as_bytes(),
             &ListOpts {
-                table: Some(3),
+                table: Some(TableSel::Name("t3".into())),
                 verbose: true,
                 ..ListOpts::default()
             },
@@ -378,12 +409,20 @@ num  hits  target       syscalls  args
     #[test]
     fn unknown_table_and_bad_text() {
         let opts = ListOpts {
-            table: Some(4),
+            table: Some(TableSel::Mode(4)),
             ..ListOpts::default()
         };
         assert_eq!(
             render(TEXT.as_bytes(), &opts).unwrap_err(),
             "no table 4 is loaded"
+        );
+        let opts = ListOpts {
+            table: Some(TableSel::Name("nope".into())),
+            ..ListOpts::default()
+        };
+        assert_eq!(
+            render(TEXT.as_bytes(), &opts).unwrap_err(),
+            "no table named \"nope\" is loaded"
         );
         assert!(render(
             b"*mode 3\n-A nowhere -j ALLOW\nCOMMIT\n",
@@ -406,5 +445,35 @@ num  hits  target       syscalls  args
             "--a0:u32 eq 0x1 ! --a1:s32 lt -3"
         );
         assert_eq!(args_of("--a0:u64 eq 0x1 -j x", false), "--a0:u64 eq 0x1");
+    }
+
+    #[test]
+    fn large_counts_are_abbreviated_like_iptables() {
+        assert_eq!(hits(0, false), "0");
+        assert_eq!(hits(99_999, false), "99999");
+        assert_eq!(hits(100_000, false), "100K");
+        assert_eq!(hits(1_234_567, false), "1235K");
+        assert_eq!(hits(9_999_499, false), "9999K");
+        assert_eq!(hits(9_999_500, false), "10M");
+        assert_eq!(hits(12_345_678_901, false), "12G");
+        assert_eq!(hits(u64::MAX, false), "18447P");
+        assert_eq!(hits(1_234_567, true), "1234567");
+        let big = TEXT
+            .replace("[7] ", "[1234567] ")
+            .replace("[1042]", "[7000000]");
+        let mut opts = ListOpts {
+            table: Some(TableSel::Mode(3)),
+            verbose: true,
+            ..ListOpts::default()
+        };
+        let got = render(big.as_bytes(), &opts).unwrap();
+        assert!(got.contains("(policy MODE2, 7000K hits)"), "{got}");
+        assert!(got.contains("\n1235K  ALLOW "), "{got}");
+        assert!(got.contains("\n    1  ERRNO EACCES"), "{got}");
+        opts.exact = true;
+        let got = render(big.as_bytes(), &opts).unwrap();
+        assert!(got.contains("(policy MODE2, 7000000 hits)"), "{got}");
+        assert!(got.contains("\n1234567  ALLOW "), "{got}");
+        assert!(got.contains("\n      1  ERRNO EACCES"), "{got}");
     }
 }

@@ -9,14 +9,32 @@
 //! smctl save [-c]                            the enforced tables (-c: with counters)
 //! smctl -L [-t N] [-v] [-n] [--line-numbers] chains and rules, with hits (-v)
 //! smctl check FILE|-                         parse and compile on the host only
+//! smctl -t N|NAME -A|-I|-D|-R|-F|-N|-X|-P ...  iptables-style edits (edit.rs)
+//! smctl diff FILE|-                          what committing FILE would change
+//! smctl explain -t N|NAME ABI SYSCALL [ARGS] which rule decides such a call
+//! smctl groups                               the named syscall groups (@basic-io, ...)
+//! smctl confine --pid PID|--pidfile FILE (--mode N|--table NAME) [--complain] [--children]
+//!                                            confine a running process (confine.rs)
+//! smctl ps                                   the confined processes (ps.rs)
+//! smctl learn template|generate -t N ...     learn mode (learn.rs)
 //! ```
 //!
 //! Exit status: 0 done, 1 refused or failed (the reason on stderr: the errno,
-//! then `FILE:LINE:COL: message` for an error in the text), 2 usage.
+//! then `FILE:LINE:COL: message` for an error in the text), 2 usage (`diff`:
+//! 0 same, 1 different, 2 trouble).
 
+mod confine;
 mod device;
+mod diff;
+mod edit;
+mod explain;
+mod groups;
+mod learn;
 mod list;
+mod man;
 mod never;
+mod ps;
+mod select;
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -37,13 +55,29 @@ use list::ListOpts;
     arg_required_else_help = true,
     override_usage = "smctl restore [--test] [--loosen] <FILE|->\n       \
                       smctl save [-c]\n       \
-                      smctl -L [-t N] [-v] [-n] [--line-numbers]\n       \
+                      smctl -L [-t N|NAME] [-v] [-n] [-x] [--line-numbers]\n       \
+                      smctl -t N|NAME -A CHAIN RULE | -I CHAIN [n] RULE | -D CHAIN n|RULE\n       \
+                      smctl -t N|NAME -R CHAIN n RULE | -F [CHAIN] | -N CHAIN ABI | -X [CHAIN]\n       \
+                      smctl -t N|NAME -P CHAIN TARGET      smctl [-t N|NAME] -Z\n       \
                       smctl zero [-t N]\n       \
-                      smctl check <FILE|->"
+                      smctl check <FILE|->\n       \
+                      smctl diff <FILE|->\n       \
+                      smctl explain -t N|NAME ABI SYSCALL [ARGS]...\n       \
+                      smctl groups\n       \
+                      smctl confine --pid PID|--pidfile FILE (--mode N | --table NAME) [--complain] [--children]\n       \
+                      smctl ps\n       \
+                      smctl learn template -t N [--name NAME]\n       \
+                      smctl learn generate -t N [--name NAME] [--from-log FILE|-] [--merge FILE]... [--no-device]",
+    group(clap::ArgGroup::new("command").multiple(false).args([
+        "list", "append", "insert", "delete", "replace", "flush", "new_chain",
+        "delete_chain", "policy", "zero",
+    ]))
 )]
 struct Cli {
     #[command(flatten)]
     list: ListArgs,
+    #[command(flatten)]
+    edit: edit::EditArgs,
     #[command(subcommand)]
     cmd: Option<Cmd>,
 }
@@ -54,15 +88,16 @@ struct ListArgs {
     /// List each table's chains and rules.
     #[arg(short = 'L', long = "list")]
     list: bool,
-    /// Only table N.
+    /// The table: its number N, or its NAME from `*mode N NAME` (-L: only
+    /// this table; required by the editing commands).
     #[arg(
         short = 't',
         long = "table",
-        value_name = "N",
-        requires = "list",
-        value_parser = clap::value_parser!(u32).range(3..=i64::from(i32::MAX))
+        value_name = "N|NAME",
+        requires = "command",
+        value_parser = select::parse
     )]
-    table: Option<u32>,
+    table: Option<select::TableSel>,
     /// Show hit counts of rules and policies.
     #[arg(short = 'v', long = "verbose", requires = "list")]
     verbose: bool,
@@ -72,6 +107,9 @@ struct ListArgs {
     /// Number the rules of each chain (as log lines' rule=<chain>#<n>).
     #[arg(long = "line-numbers", requires = "list")]
     line_numbers: bool,
+    /// Exact hit counts (without -x, counts above 99999 are rounded: 123K).
+    #[arg(short = 'x', long = "exact", requires = "list")]
+    exact: bool,
 }
 
 #[derive(Subcommand, Debug, PartialEq, Eq)]
@@ -104,6 +142,43 @@ enum Cmd {
               value_parser = clap::value_parser!(u32).range(3..=i64::from(i32::MAX)))]
         table: Option<u32>,
     },
+    /// What committing FILE would newly allow or refuse, per table, ABI and
+    /// syscall (exit 0: no difference, 1: differences, 2: trouble).
+    Diff {
+        /// The ruleset text, `-` for standard input.
+        #[arg(value_name = "FILE|-")]
+        file: String,
+    },
+    /// Which rule of a loaded table decides a syscall with these arguments,
+    /// and why (the module's own evaluator, run on the host).
+    Explain {
+        /// The table: N or NAME.
+        #[arg(short = 't', long = "table", value_name = "N|NAME", value_parser = select::parse)]
+        table: select::TableSel,
+        /// The ABI of the call.
+        #[arg(value_parser = ["x86_64", "ia32", "x32"])]
+        abi: String,
+        /// A syscall name of the ABI, or its number.
+        syscall: String,
+        /// The registers a0..a5: decimal, 0x hex or negative (missing: 0).
+        #[arg(num_args = 0..=6, allow_negative_numbers = true, value_parser = explain::parse_reg)]
+        args: Vec<u64>,
+    },
+    /// List the named syscall groups (@basic-io, ...) and their members per
+    /// ABI, for -s lists.
+    Groups,
+    /// Write the manual pages (smctl.8, smctl-SUBCOMMAND.8) into DIR.
+    #[command(hide = true)]
+    GenerateMan {
+        /// The directory.
+        dir: std::path::PathBuf,
+    },
+    /// Print a shell completion script.
+    #[command(hide = true)]
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
     /// Parse and compile a ruleset text on this host, without the module
     /// (errors as FILE:LINE:COL: message; warnings for ALLOW rules that reach
     /// the static modes' never-list).
@@ -112,13 +187,27 @@ enum Cmd {
         #[arg(value_name = "FILE|-")]
         file: String,
     },
+    /// Confine a running process (by pidfd, from outside) in mode 1, 2 or a
+    /// table, as its own prctl would: every thread, and its later children.
+    Confine(confine::ConfineArgs),
+    /// List the confined processes: pid, mode (and table name), enforce or
+    /// complain, violations, command.
+    Ps,
+    /// Learn mode: a learning table, and a reviewable ruleset generated
+    /// from what a process in it did.
+    Learn {
+        #[command(subcommand)]
+        cmd: learn::LearnCmd,
+    },
 }
 
-/// Why a command failed (exit status 1).
+/// Why a command failed (exit status 1, unless [`Error::Report`] says).
 #[derive(Debug)]
 enum Error {
     /// One line: `smctl: <text>`.
     Plain(String),
+    /// These lines as they are, and this exit status (2: usage).
+    Report { status: u8, lines: Vec<String> },
     /// The device refused a commit of the text from `file`.
     Refused { file: String, refusal: Refusal },
     /// The text of `file` is wrong at a place (`check`).
@@ -146,6 +235,7 @@ impl From<Failure> for Error {
 fn error_lines(e: &Error) -> Vec<String> {
     match e {
         Error::Plain(text) => vec![format!("smctl: {text}")],
+        Error::Report { lines, .. } => lines.clone(),
         Error::Refused { file, refusal } => {
             let mut lines = vec![format!("smctl: {}", device::strerror(refusal.errno))];
             if refusal.line > 0 {
@@ -223,25 +313,37 @@ fn strip_counters(text: &[u8]) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
+/// `text` of `file` with its `@group`s expanded (an unknown group is an
+/// error at its line and column).
+fn expand_groups(file: &str, text: &[u8]) -> Result<groups::Expanded, Error> {
+    groups::expand_text(text).map_err(|e| Error::Text {
+        file: display_name(file),
+        line: e.line,
+        col: e.col,
+        msg: e.msg,
+    })
+}
+
 /// `smctl check`: parse and compile, warnings on stderr, a summary on
 /// stdout.
 fn check(file: &str) -> Result<(), Error> {
     let name = display_name(file);
-    let text = read_input(file)?;
+    let exp = expand_groups(file, &read_input(file)?)?;
     let cat = X86Catalog;
     let text_error = |e: smrules::rules::Error| {
         let mut msg = e.msg.to_owned();
         if !e.detail().is_empty() {
             msg = format!("{msg}: {}", e.detail());
         }
+        let (line, col) = exp.source(e.line, e.col);
         Error::Text {
             file: name.clone(),
-            line: e.line,
-            col: e.col,
+            line,
+            col,
             msg,
         }
     };
-    let rs = parse::parse(&text, &cat).map_err(text_error)?;
+    let rs = parse::parse(&exp.text, &cat).map_err(text_error)?;
     let (mut tables, mut rules) = (0usize, 0usize);
     for t in rs.tables {
         for w in never::warnings(&t) {
@@ -264,11 +366,87 @@ fn check(file: &str) -> Result<(), Error> {
     put(format!("{name}: ok ({tables}, {rules})\n").as_bytes())
 }
 
+/// A usage error found after clap: exit status 2.
+fn usage(msg: &str) -> Error {
+    Error::Report {
+        status: 2,
+        lines: vec![
+            format!("smctl: {msg}"),
+            "Try 'smctl --help' for more information.".to_owned(),
+        ],
+    }
+}
+
+/// The editing commands (`-A`, ..., `-Z`): see `edit.rs`.
+fn edit_cmd(cli: &Cli) -> Result<(), Error> {
+    let req = edit::request(&cli.edit, cli.list.table.clone()).map_err(|m| usage(&m))?;
+    match req {
+        None => Err(usage("no command: -L, an editing command or a subcommand")),
+        Some(edit::Request::Zero(None)) => Ok(device::zero(0)?),
+        Some(edit::Request::Zero(Some(select::TableSel::Mode(m)))) => Ok(device::zero(m)?),
+        Some(edit::Request::Zero(Some(sel))) => {
+            let text = device::read_snapshot()?.text;
+            let rs = parse::parse_dump(&text, &X86Catalog).map_err(|e| {
+                Error::Plain(format!("the module's table text does not parse: {}", e.msg))
+            })?;
+            let mode = sel.find(&rs).map_err(Error::Plain)?.mode;
+            Ok(device::zero(mode)?)
+        }
+        Some(edit::Request::Edit { table, op, loosen }) => {
+            edit::transact(&mut edit::Device, &table, &op, loosen)
+                .map(drop)
+                .map_err(|e| Error::Report {
+                    status: 1,
+                    lines: edit::refusal_lines(&e),
+                })
+        }
+    }
+}
+
+/// `smctl diff FILE`: exit 0 same, 1 different, 2 trouble.
+fn diff_cmd(file: &str) -> Result<(), Error> {
+    let trouble = |e: Error| Error::Report {
+        status: 2,
+        lines: error_lines(&e),
+    };
+    let exp = expand_groups(file, &read_input(file).map_err(trouble)?).map_err(trouble)?;
+    let now = device::read_snapshot()
+        .map_err(|f| trouble(Error::from(f)))?
+        .text;
+    let report = diff::diff(&now, &exp.text).map_err(|e| {
+        let (line, col) = exp.source(e.line, e.col);
+        let mut msg = e.msg.to_owned();
+        if !e.detail().is_empty() {
+            msg = format!("{msg}: {}", e.detail());
+        }
+        trouble(Error::Text {
+            file: display_name(file),
+            line,
+            col,
+            msg,
+        })
+    })?;
+    let mut out = report.lines.join("\n");
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    put(out.as_bytes()).map_err(trouble)?;
+    if report.differs {
+        Err(Error::Report {
+            status: 1,
+            lines: Vec::new(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
 /// Runs a parsed command line.
 fn run(cli: Cli) -> Result<(), Error> {
     match cli.cmd {
         Some(Cmd::Restore { test, loosen, file }) => {
-            let text = read_input(&file)?;
+            let exp = expand_groups(&file, &read_input(&file)?)?;
+            let text = &exp.text;
             let mut flags = 0;
             if test {
                 flags |= device::COMMIT_TEST;
@@ -276,16 +454,20 @@ fn run(cli: Cli) -> Result<(), Error> {
             if loosen {
                 flags |= device::COMMIT_LOOSEN;
             }
-            device::commit(&text, flags).map_err(|f| match Error::from(f) {
-                Error::Refused { refusal, .. } => Error::Refused {
-                    file: display_name(&file),
-                    refusal,
-                },
+            device::commit(text, flags).map_err(|f| match Error::from(f) {
+                Error::Refused { mut refusal, .. } => {
+                    (refusal.line, refusal.col) = exp.source(refusal.line, refusal.col);
+                    Error::Refused {
+                        file: display_name(&file),
+                        refusal,
+                    }
+                }
                 other => other,
             })
         }
         Some(Cmd::Save { counters }) => {
-            let text = device::read_tables()?;
+            // Without the `# generation` and `# learned` lines.
+            let text = device::read_snapshot()?.text;
             if counters {
                 put(&text)
             } else {
@@ -294,6 +476,36 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Some(Cmd::Check { file }) => check(&file),
         Some(Cmd::Zero { table }) => Ok(device::zero(table.unwrap_or(0))?),
+        Some(Cmd::Confine(args)) => confine::run(&args).map_err(Error::Plain),
+        Some(Cmd::Ps) => put(ps::run().map_err(Error::Plain)?.as_bytes()),
+        Some(Cmd::Learn { cmd }) => put(learn::run(&cmd).map_err(Error::Plain)?.as_bytes()),
+        Some(Cmd::Diff { file }) => diff_cmd(&file),
+        Some(Cmd::Explain {
+            table,
+            abi,
+            syscall,
+            args,
+        }) => {
+            let abi = explain::abi_index(&abi);
+            let text = device::read_snapshot()?.text;
+            let out =
+                explain::explain(&text, &table, abi, &syscall, &args).map_err(Error::Plain)?;
+            put(out.as_bytes())
+        }
+        Some(Cmd::Groups) => put(groups::describe().as_bytes()),
+        Some(Cmd::GenerateMan { dir }) => {
+            use clap::CommandFactory;
+            man::generate(Cli::command(), &dir)
+                .map(drop)
+                .map_err(|e| Error::Plain(format!("{}: {}", dir.display(), device::describe(&e))))
+        }
+        Some(Cmd::Completions { shell }) => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            man::completions(shell, &mut Cli::command(), &mut out);
+            put(&out)
+        }
+        None if !cli.list.list => edit_cmd(&cli),
         None => {
             // clap guarantees -L here (arg_required_else_help, requires).
             let opts = ListOpts {
@@ -301,8 +513,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 verbose: cli.list.verbose,
                 numeric: cli.list.numeric,
                 line_numbers: cli.list.line_numbers,
+                exact: cli.list.exact,
             };
-            let text = device::read_tables()?;
+            let text = device::read_snapshot()?.text;
             let out = list::render(&text, &opts).map_err(Error::Plain)?;
             put(out.as_bytes())
         }
@@ -317,7 +530,10 @@ fn main() -> ExitCode {
             for line in error_lines(&e) {
                 eprintln!("{line}");
             }
-            ExitCode::from(1)
+            ExitCode::from(match e {
+                Error::Report { status, .. } => status,
+                _ => 1,
+            })
         }
     }
 }
@@ -403,18 +619,23 @@ mod tests {
             cli.list,
             ListArgs {
                 list: true,
-                table: Some(3),
+                table: Some(select::TableSel::Mode(3)),
                 verbose: true,
                 numeric: true,
                 line_numbers: true,
+                exact: false,
             }
         );
         // Bundled short options, as with iptables -Lvn.
         let cli = parse(&["-Lvn", "--line-numbers", "-t2147483647"]).unwrap();
         assert!(cli.list.list && cli.list.verbose && cli.list.numeric && cli.list.line_numbers);
-        assert_eq!(cli.list.table, Some(2_147_483_647));
+        assert_eq!(cli.list.table, Some(select::TableSel::Mode(2_147_483_647)));
         let cli = parse(&["--list", "--table", "7"]).unwrap();
-        assert_eq!(cli.list.table, Some(7));
+        assert_eq!(cli.list.table, Some(select::TableSel::Mode(7)));
+        // By name, and -x.
+        let cli = parse(&["-Lvx", "-t", "netd"]).unwrap();
+        assert_eq!(cli.list.table, Some(select::TableSel::Name("netd".into())));
+        assert!(cli.list.exact);
     }
 
     #[test]
@@ -447,7 +668,12 @@ mod tests {
             usage_error(&["-L", "-t", "2147483648"]),
             ErrorKind::ValueValidation
         );
-        assert_eq!(usage_error(&["-L", "-t", "x"]), ErrorKind::ValueValidation);
+        assert_eq!(usage_error(&["-L", "-t", "-x"]), ErrorKind::InvalidValue);
+        assert_eq!(
+            usage_error(&["-L", "-t", "a b"]),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(usage_error(&["-x"]), ErrorKind::MissingRequiredArgument);
     }
 
     #[test]
@@ -512,5 +738,193 @@ mod tests {
         assert_eq!(strip_counters(other.as_bytes()).unwrap(), out);
         assert!(strip_counters(b"*mode 3\n").is_err());
         assert_eq!(strip_counters(b"").unwrap(), b"");
+    }
+
+    /// The editing request of a command line.
+    fn edit_request(args: &[&str]) -> Result<Option<edit::Request>, String> {
+        let cli = parse(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        edit::request(&cli.edit, cli.list.table.clone())
+    }
+
+    #[test]
+    fn editing_command_lines() {
+        use edit::{Op, Request, Which};
+        use select::TableSel;
+        let edit = |table: TableSel, op: Op| {
+            Ok(Some(Request::Edit {
+                table,
+                op,
+                loosen: false,
+            }))
+        };
+        // The rule after the chain, hyphens and negative numbers included.
+        assert_eq!(
+            edit_request(&[
+                "-t", "3", "-A", "x86_64", "-s", "openat", "--a0:s32", "eq", "-100", "-j", "ALLOW"
+            ]),
+            edit(
+                TableSel::Mode(3),
+                Op::Append {
+                    chain: "x86_64".into(),
+                    rule: "-s openat --a0:s32 eq -100 -j ALLOW".into()
+                }
+            )
+        );
+        // As one quoted word, and a rule without -s.
+        assert_eq!(
+            edit_request(&["-t", "netd", "--append", "fc", "--a1 in 1,2 -j ALLOW"]),
+            edit(
+                TableSel::Name("netd".into()),
+                Op::Append {
+                    chain: "fc".into(),
+                    rule: "--a1 in 1,2 -j ALLOW".into()
+                }
+            )
+        );
+        assert_eq!(
+            edit_request(&["-t3", "-I", "x86_64", "2", "-j", "LOG"]),
+            edit(
+                TableSel::Mode(3),
+                Op::Insert {
+                    chain: "x86_64".into(),
+                    pos: 2,
+                    rule: "-j LOG".into()
+                }
+            )
+        );
+        assert_eq!(
+            edit_request(&["-t", "3", "-D", "x86_64", "4"]),
+            edit(
+                TableSel::Mode(3),
+                Op::Delete {
+                    chain: "x86_64".into(),
+                    which: Which::Number(4)
+                }
+            )
+        );
+        assert_eq!(
+            edit_request(&["-t", "3", "-P", "ia32", "ERRNO", "EPERM"]),
+            edit(
+                TableSel::Mode(3),
+                Op::Policy {
+                    chain: "ia32".into(),
+                    target: "ERRNO EPERM".into()
+                }
+            )
+        );
+        assert_eq!(
+            edit_request(&["-F", "-t", "3"]),
+            edit(TableSel::Mode(3), Op::Flush(None))
+        );
+        assert_eq!(
+            edit_request(&["-t", "3", "-X", "fc"]),
+            edit(TableSel::Mode(3), Op::DeleteChain(Some("fc".into())))
+        );
+        assert_eq!(
+            edit_request(&["-t", "3", "-N", "fc", "x86_64"]),
+            edit(
+                TableSel::Mode(3),
+                Op::NewChain {
+                    chain: "fc".into(),
+                    abi: "x86_64".into()
+                }
+            )
+        );
+        assert_eq!(
+            edit_request(&[
+                "--loosen", "-t", "3", "-R", "x86_64", "1", "-s", "mkdir", "-j", "ALLOW"
+            ]),
+            Ok(Some(Request::Edit {
+                table: TableSel::Mode(3),
+                op: Op::Replace {
+                    chain: "x86_64".into(),
+                    pos: 1,
+                    rule: "-s mkdir -j ALLOW".into()
+                },
+                loosen: true
+            }))
+        );
+        assert_eq!(edit_request(&["-Z"]), Ok(Some(Request::Zero(None))));
+        // Usage errors after clap: no table, -Z with a chain.
+        assert!(edit_request(&["-A", "x86_64", "-j", "LOG"]).is_err());
+        assert!(edit_request(&["-Z", "x86_64"]).is_err());
+    }
+
+    #[test]
+    fn editing_usage_errors_exit_2() {
+        // One command at a time, not with -L, not with a subcommand.
+        assert_eq!(
+            usage_error(&["-t", "3", "-F", "-A", "x86_64", "-j", "LOG"]),
+            ErrorKind::ArgumentConflict
+        );
+        assert_eq!(
+            usage_error(&["-t", "3", "-R", "x86_64", "1"]),
+            ErrorKind::TooFewValues
+        );
+        assert_eq!(
+            usage_error(&["-t", "3", "-N", "c"]),
+            ErrorKind::WrongNumberOfValues
+        );
+        assert_eq!(
+            usage_error(&["-L", "-F", "x86_64"]),
+            ErrorKind::ArgumentConflict
+        );
+        assert_eq!(
+            usage_error(&["--loosen", "-L"]),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(usage_error(&["-A"]), ErrorKind::InvalidValue);
+        assert_eq!(usage_error(&["-A", "x86_64"]), ErrorKind::TooFewValues);
+        let e = edit_cmd(&parse(&["-A", "x86_64", "-j", "LOG"]).unwrap()).unwrap_err();
+        assert!(matches!(e, Error::Report { status: 2, .. }), "{e:?}");
+        assert_eq!(
+            error_lines(&e)[0],
+            "smctl: editing needs the table: -t N|NAME"
+        );
+    }
+
+    #[test]
+    fn diff_explain_groups_and_helpers() {
+        assert_eq!(
+            parse(&["diff", "f"]).unwrap().cmd,
+            Some(Cmd::Diff { file: "f".into() })
+        );
+        assert_eq!(
+            parse(&["explain", "-t", "netd", "x86_64", "openat", "-100", "0x10"])
+                .unwrap()
+                .cmd,
+            Some(Cmd::Explain {
+                table: select::TableSel::Name("netd".into()),
+                abi: "x86_64".into(),
+                syscall: "openat".into(),
+                args: vec![(-100i64) as u64, 16],
+            })
+        );
+        assert_eq!(
+            usage_error(&["explain", "-t", "3", "arm", "read"]),
+            ErrorKind::InvalidValue
+        );
+        assert_eq!(
+            usage_error(&[
+                "explain", "-t", "3", "x86_64", "read", "1", "2", "3", "4", "5", "6", "7"
+            ]),
+            ErrorKind::TooManyValues
+        );
+        assert_eq!(
+            usage_error(&["explain", "x86_64", "read"]),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(
+            usage_error(&["explain", "-t", "3", "x86_64", "read", "zz"]),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(parse(&["groups"]).unwrap().cmd, Some(Cmd::Groups));
+        assert_eq!(
+            parse(&["completions", "zsh"]).unwrap().cmd,
+            Some(Cmd::Completions {
+                shell: clap_complete::Shell::Zsh
+            })
+        );
+        assert!(parse(&["generate-man", "/tmp/x"]).is_ok());
     }
 }
