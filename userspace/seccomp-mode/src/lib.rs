@@ -29,6 +29,8 @@ use std::fmt;
 use std::ops::BitOr;
 
 /// `prctl` option that enters a mode.
+pub mod device;
+
 pub const PR_SECCOMP_MODE_SET: libc::c_int = 0x5343_4d53;
 /// `prctl` option that returns the calling process's mode.
 pub const PR_SECCOMP_MODE_GET: libc::c_int = 0x5343_4d47;

@@ -28,31 +28,9 @@ use clap::{ArgGroup, Args};
 
 use crate::device::{self, Failure};
 
-/// `SECCOMP_MODE_FLAG_LOG`: complain mode.
-pub const FLAG_LOG: u32 = 1;
-/// `SM_CONFINE_DESCENDANTS`: also every existing descendant not yet
-/// confined.
-pub const CONFINE_DESCENDANTS: u32 = 0x100;
-
-/// `struct sm_confine`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SmConfine {
-    /// In: a pidfd of the target.
-    pub pidfd: i32,
-    /// In: 1, 2 or a loaded table (3 and up).
-    pub mode: u32,
-    /// In: [`FLAG_LOG`], [`CONFINE_DESCENDANTS`].
-    pub flags: u32,
-    /// Out: descendants that kept their own mode.
-    pub kept: u32,
-}
-
-const _: () = assert!(std::mem::size_of::<SmConfine>() == 16);
-
-/// `SM_IOC_CONFINE`: `_IOWR('S', 0x03, struct sm_confine)`.
-pub const SM_IOC_CONFINE: u32 =
-    (3 << 30) | ((std::mem::size_of::<SmConfine>() as u32) << 16) | ((b'S' as u32) << 8) | 0x03;
+pub use seccomp_mode::device::{
+    SmConfine, CONFINE_DESCENDANTS, CONFINE_LOG as FLAG_LOG, SM_IOC_CONFINE,
+};
 
 /// `smctl confine`'s arguments.
 #[derive(Args, Debug, Clone, PartialEq, Eq)]

@@ -17,73 +17,9 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
 
-/// The device node.
-pub const DEVICE: &str = "/dev/seccomp_mode";
-
-/// `SM_COMMIT_TEST`: check and compile, change nothing.
-pub const COMMIT_TEST: u32 = 1;
-/// `SM_COMMIT_LOOSEN`: a table with confined processes may newly allow
-/// syscalls.
-pub const COMMIT_LOOSEN: u32 = 2;
-/// `SM_COMMIT_IF_GEN`: `EAGAIN`, changing nothing, unless the tables are
-/// still at `sm_commit.generation`.
-pub const COMMIT_IF_GEN: u32 = 4;
-
-/// Size of `sm_commit.msg`.
-const MSG_SIZE: usize = 192;
-
-/// `struct sm_commit`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct SmCommit {
-    /// In: `SM_COMMIT_*`.
-    pub flags: u32,
-    /// Out: 0 or the positive errno.
-    pub error: i32,
-    /// Out: 1-based line of the error, 0 if none.
-    pub line: u32,
-    /// Out: 1-based column, 0 if none.
-    pub col: u32,
-    /// Out: NUL-terminated message.
-    pub msg: [u8; MSG_SIZE],
-    /// In: the generation `SM_COMMIT_IF_GEN` expects; out: the generation
-    /// after the call.
-    pub generation: u64,
-}
-
-const _: () = assert!(std::mem::size_of::<SmCommit>() == 216);
-
-/// `_IOWR(type, nr, size)` as `include/uapi/asm-generic/ioctl.h` builds it.
-const fn iowr(ty: u8, nr: u8, size: usize) -> u32 {
-    const READ_WRITE: u32 = 3;
-    (READ_WRITE << 30) | ((size as u32) << 16) | ((ty as u32) << 8) | nr as u32
-}
-
-/// `SM_IOC_ZERO`: `_IOW('S', 0x02, __u32)`.
-pub const SM_IOC_ZERO: u32 = (1 << 30) | (4 << 16) | ((b'S' as u32) << 8) | 0x02;
-
-/// `SM_IOC_COMMIT`: `_IOWR('S', 0x01, struct sm_commit)`.
-pub const SM_IOC_COMMIT: u32 = iowr(b'S', 0x01, std::mem::size_of::<SmCommit>());
-
-impl SmCommit {
-    /// A request with `flags`.
-    pub fn new(flags: u32) -> Self {
-        Self {
-            flags,
-            error: 0,
-            line: 0,
-            col: 0,
-            msg: [0; MSG_SIZE],
-            generation: 0,
-        }
-    }
-
-    /// The message up to its NUL.
-    pub fn message(&self) -> String {
-        let len = self.msg.iter().position(|&b| b == 0).unwrap_or(MSG_SIZE);
-        String::from_utf8_lossy(&self.msg[..len]).into_owned()
-    }
-}
+pub use seccomp_mode::device::{
+    SmCommit, COMMIT_IF_GEN, COMMIT_LOOSEN, COMMIT_TEST, DEVICE, SM_IOC_COMMIT, SM_IOC_ZERO,
+};
 
 /// A commit the module refused: its errno, where and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,8 +142,7 @@ fn commit_with(text: &[u8], flags: u32, generation: u64) -> Result<u64, Failure>
         }),
         None => io_failure("write", &e),
     })?;
-    let mut c = SmCommit::new(flags);
-    c.generation = generation;
+    let mut c = SmCommit::new(flags, generation);
     // SAFETY: SM_IOC_COMMIT reads and writes exactly one `struct sm_commit`,
     // which `c` is (repr(C), 216 bytes).
     let ret = unsafe {
@@ -292,11 +227,11 @@ mod tests {
 
     #[test]
     fn message_stops_at_nul() {
-        let mut c = SmCommit::new(0);
+        let mut c = SmCommit::new(0, 0);
         c.msg[..5].copy_from_slice(b"hello");
         assert_eq!(c.message(), "hello");
-        c.msg = [b'x'; MSG_SIZE];
-        assert_eq!(c.message().len(), MSG_SIZE);
+        c.msg = [b'x'; seccomp_mode::device::MSG_SIZE];
+        assert_eq!(c.message().len(), seccomp_mode::device::MSG_SIZE);
     }
 
     #[test]

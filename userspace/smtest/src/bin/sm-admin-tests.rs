@@ -163,20 +163,9 @@ fn wait_for(pid: i32) -> Result<Outcome, String> {
 // ---------------------------------------------------------------------------
 // The device.
 
-const FLAG_LOG: u32 = 1;
-const DESCENDANTS: u32 = 0x100;
-
-/// `struct sm_confine`.
-#[repr(C)]
-struct SmConfine {
-    pidfd: i32,
-    mode: u32,
-    flags: u32,
-    kept: u32,
-}
-
-/// `SM_IOC_CONFINE` = `_IOWR('S', 0x03, struct sm_confine)`.
-const SM_IOC_CONFINE: libc::c_ulong = 0xc010_5303;
+use seccomp_mode::device::{
+    SmConfine, CONFINE_DESCENDANTS as DESCENDANTS, CONFINE_LOG as FLAG_LOG, SM_IOC_CONFINE,
+};
 
 fn dev_open() -> Result<File, String> {
     OpenOptions::new()
@@ -195,7 +184,13 @@ fn confine_raw(dev: RawFd, pidfd: RawFd, mode: u32, flags: u32) -> Result<u32, i
         kept: 0,
     };
     // SAFETY: SM_IOC_CONFINE reads and writes one `struct sm_confine`.
-    let r = unsafe { libc::ioctl(dev, SM_IOC_CONFINE, &mut c as *mut SmConfine) };
+    let r = unsafe {
+        libc::ioctl(
+            dev,
+            libc::c_ulong::from(SM_IOC_CONFINE),
+            &mut c as *mut SmConfine,
+        )
+    };
     if r == 0 {
         Ok(c.kept)
     } else {

@@ -578,43 +578,22 @@ impl Drop for Libseccomp {
     }
 }
 
-/// `struct sm_commit` (`include/uapi/seccomp_mode.h`).
-#[repr(C)]
-struct SmCommit {
-    flags: u32,
-    error: i32,
-    line: u32,
-    col: u32,
-    msg: [u8; 192],
-}
-
-/// `SM_IOC_COMMIT`: `_IOWR('S', 0x01, struct sm_commit)`.
-const SM_IOC_COMMIT: libc::c_ulong = (3 << 30)
-    | ((std::mem::size_of::<SmCommit>() as libc::c_ulong) << 16)
-    | ((b'S' as libc::c_ulong) << 8)
-    | 1;
+use seccomp_mode::device::{SmCommit, SM_IOC_COMMIT};
 const DEVICE: &str = "/dev/seccomp_mode";
 
 /// Writes `text` to the open device and commits it.
 fn commit_on(dev: &mut std::fs::File, text: &str) -> Result<(), String> {
     dev.write_all(text.as_bytes())
         .map_err(|e| format!("write {DEVICE}: {e}"))?;
-    let mut c = SmCommit {
-        flags: 0,
-        error: 0,
-        line: 0,
-        col: 0,
-        msg: [0; 192],
-    };
+    let mut c = SmCommit::new(0, 0);
     // SAFETY: SM_IOC_COMMIT reads and writes one `struct sm_commit`.
-    if unsafe { libc::ioctl(dev.as_raw_fd(), SM_IOC_COMMIT, &mut c) } != 0 {
-        let len = c.msg.iter().position(|&b| b == 0).unwrap_or(c.msg.len());
+    if unsafe { libc::ioctl(dev.as_raw_fd(), libc::c_ulong::from(SM_IOC_COMMIT), &mut c) } != 0 {
         return Err(format!(
             "commit: errno {} at {}:{}: {}",
             c.error,
             c.line,
             c.col,
-            String::from_utf8_lossy(&c.msg[..len])
+            c.message()
         ));
     }
     Ok(())

@@ -254,19 +254,7 @@ fn save(counters: bool) -> Result<String, String> {
     smctl(args, None)?.ok("save")
 }
 
-/// `struct sm_commit`.
-#[repr(C)]
-struct SmCommit {
-    flags: u32,
-    error: i32,
-    line: u32,
-    col: u32,
-    msg: [u8; 192],
-}
-
-/// `SM_IOC_COMMIT` = `_IOWR('S', 0x01, struct sm_commit)`.
-const SM_IOC_COMMIT: libc::c_ulong = 0xc0d0_5301;
-const COMMIT_TEST: u32 = 1;
+use seccomp_mode::device::{SmCommit, COMMIT_TEST, SM_IOC_COMMIT};
 
 /// A refused commit as the device reports it.
 #[derive(Debug)]
@@ -287,15 +275,15 @@ fn dev_open() -> Result<File, String> {
 
 /// The commit ioctl on `fd`: the return value, the errno and the struct.
 fn ioctl_commit(fd: RawFd, flags: u32) -> (i32, i32, SmCommit) {
-    let mut c = SmCommit {
-        flags,
-        error: 0,
-        line: 0,
-        col: 0,
-        msg: [0; 192],
-    };
+    let mut c = SmCommit::new(flags, 0);
     // SAFETY: SM_IOC_COMMIT reads and writes one `struct sm_commit`.
-    let r = unsafe { libc::ioctl(fd, SM_IOC_COMMIT, &mut c as *mut SmCommit) };
+    let r = unsafe {
+        libc::ioctl(
+            fd,
+            libc::c_ulong::from(SM_IOC_COMMIT),
+            &mut c as *mut SmCommit,
+        )
+    };
     (r, if r == 0 { 0 } else { errno() }, c)
 }
 
