@@ -13,6 +13,8 @@
 #   make bench      per-syscall cost of the hook vs no module, an empty probe and seccomp-bpf
 #   make check      rustfmt + clippy (CLIPPY=1) on module and userspace
 #   make fmt        reformat module and userspace sources in place
+#   make install    the module (+ depmod), smctl, smctl(8) and completions;
+#                   DESTDIR=, PREFIX= (/usr/local), KVER= (the module's)
 #   make shell      the test guest with an interactive shell
 #   make clean      remove build/ (the kernel cache stays in ~/.cache)
 
@@ -21,7 +23,7 @@ export KDIR
 KASAN ?=
 export KASAN
 
-.PHONY: all module setup kernel run test bench check fmt shell clean
+.PHONY: all module setup kernel run test bench check fmt shell clean install
 
 all: module
 
@@ -48,6 +50,9 @@ check:
 
 fmt:
 	@scripts/check --fix
+
+install:
+	@scripts/install
 
 shell: module
 	@scripts/guest-run --shell
