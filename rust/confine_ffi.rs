@@ -17,6 +17,10 @@ unsafe extern "C" {
     fn sm_task_put(task: *mut c_void);
     fn sm_task_is_kthread(task: *mut c_void) -> bool;
     fn sm_task_is_current_process(task: *mut c_void) -> bool;
+    fn sm_task_is_global_init(task: *mut c_void) -> bool;
+    fn sm_mm_shared_outside(task: *mut c_void, word: u8) -> bool;
+    fn sm_descendants_may_attach(tgid: c_int) -> bool;
+    fn sm_fatal_signal_pending() -> bool;
     fn sm_may_attach(task: *mut c_void) -> bool;
     fn sm_task_has_io_uring(task: *mut c_void) -> bool;
     fn sm_descendants(
@@ -93,6 +97,32 @@ pub(crate) fn task_has_io_uring(task: &Task<'_>) -> bool {
     // under RCU, its file table under its lock, its memory through a
     // reference.
     unsafe { sm_task_has_io_uring(task.as_ptr()) }
+}
+
+/// Whether `task` is global init (which SIGKILL cannot kill).
+pub(crate) fn is_global_init(task: &Task<'_>) -> bool {
+    // SAFETY: `task` is alive for the view's lifetime.
+    unsafe { sm_task_is_global_init(task.as_ptr()) }
+}
+
+/// Whether another process shares the memory of `task`'s process with a
+/// mode word other than `word`.
+pub(crate) fn mm_shared_outside(task: &Task<'_>, word: u8) -> bool {
+    // SAFETY: `task` is alive for the view's lifetime; takes a reference on
+    // its mm and walks the task list under RCU.
+    unsafe { sm_mm_shared_outside(task.as_ptr(), word) }
+}
+
+/// Whether the caller may ptrace-attach every live descendant of `tgid`.
+pub(crate) fn descendants_may_attach(tgid: i32) -> bool {
+    // SAFETY: walks the task list under RCU.
+    unsafe { sm_descendants_may_attach(tgid) }
+}
+
+/// Whether a fatal signal is pending for the caller.
+pub(crate) fn fatal_signal_pending() -> bool {
+    // SAFETY: reads the current task's pending signals.
+    unsafe { sm_fatal_signal_pending() }
 }
 
 /// Descendants collected per round.

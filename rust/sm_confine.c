@@ -34,6 +34,8 @@
 
 #include "sm_shim.h"
 
+static bool sm_descends_from(struct task_struct *p, int tgid);
+
 /*
  * The task of pidfd @fd, with a reference (sm_task_put()); NULL with *@err
  * -EBADF for a descriptor that is not a pidfd, -ESRCH for a process that
@@ -74,6 +76,77 @@ bool sm_task_is_kthread(struct task_struct *task)
 bool sm_task_is_current_process(struct task_struct *task)
 {
 	return same_thread_group(task, current);
+}
+
+/*
+ * Global init: the kernel drops SIGKILL sent to it (sig_task_ignored()),
+ * so a mode could refuse its calls but never kill it.
+ */
+bool sm_task_is_global_init(struct task_struct *task)
+{
+	return is_global_init(task);
+}
+
+/*
+ * Whether another process (not a thread of @task's) shares @task's memory
+ * (clone(CLONE_VM) without CLONE_THREAD, or a vfork child before its exec)
+ * with a mode word other than @word: a confined process could make it do
+ * what its own mode refuses by writing into that memory.
+ */
+bool sm_mm_shared_outside(struct task_struct *task, u8 word)
+{
+	struct task_struct *p;
+	struct mm_struct *mm;
+	bool shared = false;
+
+	mm = get_task_mm(task);
+	if (!mm)
+		return false;
+	if (atomic_read(&mm->mm_users) > 1) {
+		rcu_read_lock();
+		for_each_process(p) {
+			struct task_struct *t;
+
+			if (same_thread_group(p, task) || (p->flags & PF_KTHREAD))
+				continue;
+			for_each_thread(p, t) {
+				if (READ_ONCE(t->mm) == mm) {
+					if (sm_state_get(p->tgid) != word)
+						shared = true;
+					break;
+				}
+			}
+			if (shared)
+				break;
+		}
+		rcu_read_unlock();
+	}
+	mmput(mm);
+	return shared;
+}
+
+/*
+ * Whether the caller may ptrace-attach every live descendant of process
+ * @tgid (see sm_may_attach()): --children must not reach a process the
+ * caller could not confine directly.
+ */
+bool sm_descendants_may_attach(int tgid)
+{
+	struct task_struct *p;
+	bool ok = true;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		if ((p->flags & PF_KTHREAD) || same_thread_group(p, current) ||
+		    !sm_descends_from(p, tgid) || atomic_read(&p->signal->live) == 0)
+			continue;
+		if (!sm_may_attach(p)) {
+			ok = false;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return ok;
 }
 
 /*
@@ -164,4 +237,10 @@ unsigned int sm_descendants(int tgid, struct task_struct **out, unsigned int max
 	}
 	rcu_read_unlock();
 	return n;
+}
+
+/* A fatal signal is pending for the caller (the descendant walk stops). */
+bool sm_fatal_signal_pending(void)
+{
+	return fatal_signal_pending(current);
 }

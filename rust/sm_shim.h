@@ -203,6 +203,10 @@ struct task_struct *sm_pidfd_task(int fd, int *err);
 void sm_task_put(struct task_struct *task);
 bool sm_task_is_kthread(struct task_struct *task);
 bool sm_task_is_current_process(struct task_struct *task);
+bool sm_task_is_global_init(struct task_struct *task);
+bool sm_mm_shared_outside(struct task_struct *task, u8 word);
+bool sm_descendants_may_attach(int tgid);
+bool sm_fatal_signal_pending(void);
 bool sm_may_attach(struct task_struct *task);
 unsigned int sm_descendants(int tgid, struct task_struct **out, unsigned int max,
 			    unsigned int *kept, bool *more);

@@ -22,7 +22,7 @@ use crate::confine_ffi::{self, TaskRef};
 use crate::ffi::{self, InsertError, Task};
 use crate::hooks::{self, Confined};
 use crate::objects_ffi;
-use crate::policy::{self, Conf, State};
+use crate::policy::{self, State};
 use crate::tablemode;
 
 /// `SECCOMP_MODE_FLAG_LOG`.
@@ -43,17 +43,26 @@ pub(crate) fn confine(pidfd: i32, mode: u32, flags: u32) -> Result<u32> {
         return Err(EINVAL);
     }
     let target = TaskRef::from_pidfd(pidfd)?;
-    if target.is_kthread() || target.is_current_process() {
+    // Global init ignores SIGKILL: a mode could never kill it.
+    if target.is_kthread()
+        || target.is_current_process()
+        || confine_ffi::is_global_init(&target.task())
+    {
         return Err(EINVAL);
     }
     if target.task().group_dead() {
         return Err(ESRCH);
     }
-    if !target.may_attach() {
+    let tgid = target.task().tgid();
+    // Every process --children would reach must be one the caller could
+    // confine directly; checked before anything changes, and again for
+    // each descendant as it is confined.
+    if !target.may_attach()
+        || (flags & FLAG_DESCENDANTS != 0 && !confine_ffi::descendants_may_attach(tgid))
+    {
         return Err(EPERM);
     }
     let args = [u64::from(mode), u64::from(flags & FLAG_LOG), 0, 0];
-    let tgid = target.task().tgid();
     confine_one(&target.task(), args, None, false)?;
     if flags & FLAG_DESCENDANTS == 0 {
         return Ok(0);
@@ -73,6 +82,12 @@ pub(crate) fn confine(pidfd: i32, mode: u32, flags: u32) -> Result<u32> {
             return Ok(kept);
         }
         for d in found.iter() {
+            if confine_ffi::fatal_signal_pending() {
+                return Err(EINTR);
+            }
+            if !d.may_attach() {
+                return Err(EPERM);
+            }
             match confine_one(&d.task(), args, Some(origin.clone()), true) {
                 // Exited meanwhile: nothing left to confine.
                 Ok(()) | Err(ESRCH) => {}
@@ -123,9 +138,16 @@ fn confine_one(
         let Some(new) = policy::transition_any(None, args, tables_on)? else {
             return Ok(());
         };
+        let mut entering = false;
         let res = if new.is_table() {
             tablemode::with_table(new.mode, |slot| {
-                enter(task, policy::table_word(slot, new.log), new, origin.clone())
+                enter(
+                    task,
+                    policy::table_word(slot, new.log),
+                    origin.clone(),
+                    descendant,
+                    &mut entering,
+                )
             })
         } else {
             let word = State {
@@ -133,19 +155,51 @@ fn confine_one(
                 log: new.log,
             }
             .encode();
-            enter(task, word, new, origin.clone())
+            enter(task, word, origin.clone(), descendant, &mut entering)
         };
+        // Outside the registry lock: waiting for the racing forks, if the
+        // entering bit was set (never clearing one the process's own prctl
+        // set, unless after our insertion attempt).
+        if entering {
+            confine_ffi::settle_entered(tgid);
+        }
         match res {
             Err(EEXIST) => continue,
-            other => return other,
+            Err(e) => return Err(e),
+            Ok(()) => {}
         }
+        hooks::count_entered(new.mode);
+        // An io_uring_setup that raced the publication may leave a ring
+        // behind: the process dies before it can use it.
+        if objects_ffi::uring_seen_of(tgid) {
+            hooks::kill_raced_uring(task, new);
+            return Err(EBUSY);
+        }
+        // A process that exited before its entry was inserted: its exit
+        // probe may have missed the entry.
+        if task.group_dead() {
+            if let Some(entry) = ffi::procs_remove(tgid) {
+                drop(entry);
+                ffi::module_put();
+            }
+            return Err(ESRCH);
+        }
+        return Ok(());
     }
     Err(EAGAIN)
 }
 
-/// An unconfined process enters `new` (mode word `word`) from outside.
-/// `EEXIST` if it got an entry meanwhile (its own prctl).
-fn enter(task: &Task<'_>, word: u8, new: Conf, origin: Option<Arc<Origin>>) -> Result {
+/// An unconfined process gets mode word `word` from outside. Sets
+/// `entering` once its entering bit is set: the caller then settles the
+/// racing forks, whatever the result. `EEXIST` if it got an entry
+/// meanwhile (its own prctl).
+fn enter(
+    task: &Task<'_>,
+    word: u8,
+    origin: Option<Arc<Origin>>,
+    descendant: bool,
+    entering: &mut bool,
+) -> Result {
     let tgid = task.tgid();
     if !ffi::tgid_valid(tgid) {
         return Err(EINVAL);
@@ -155,7 +209,12 @@ fn enter(task: &Task<'_>, word: u8, new: Conf, origin: Option<Arc<Origin>>) -> R
     }
     // As for the prctl: a process that owns io_uring state or ever began to
     // set it up cannot be confined (its rings run calls unseen).
-    if objects_ffi::uring_seen_of(tgid) || has_io_uring(task) {
+    if objects_ffi::uring_seen_of(tgid) || confine_ffi::task_has_io_uring(task) {
+        return Err(EBUSY);
+    }
+    // Another process sharing its memory would do for it what its mode
+    // refuses (descendants are all getting the same mode).
+    if !descendant && confine_ffi::mm_shared_outside(task, word) {
         return Err(EBUSY);
     }
     if !ffi::module_get() {
@@ -176,41 +235,15 @@ fn enter(task: &Task<'_>, word: u8, new: Conf, origin: Option<Arc<Origin>>) -> R
         return Err(ENOMEM);
     };
     confine_ffi::entering_set(tgid);
+    *entering = true;
     match ffi::procs_insert(tgid, entry, word, false) {
-        Ok(()) => {
-            hooks::count_entered(new.mode);
-            confine_ffi::settle_entered(tgid);
-            // An io_uring_setup that raced the publication may leave a ring
-            // behind: the process dies before it can use it.
-            if objects_ffi::uring_seen_of(tgid) {
-                hooks::kill_raced_uring(task, new);
-                return Err(EBUSY);
-            }
-            // A process that exited before its entry was inserted: its exit
-            // probe may have missed the entry.
-            if task.group_dead() {
-                if let Some(entry) = ffi::procs_remove(tgid) {
-                    drop(entry);
-                    ffi::module_put();
-                }
-                return Err(ESRCH);
-            }
-            Ok(())
-        }
+        Ok(()) => Ok(()),
         Err(err) => {
             ffi::module_put();
-            // The bit is cleared once the racing forks are settled (the
-            // process's own prctl, if it won, does the same).
-            confine_ffi::settle_entered(tgid);
             match err {
                 InsertError::Exists => Err(EEXIST),
                 InsertError::Failed => Err(ENOMEM),
             }
         }
     }
-}
-
-/// Whether the process of `task` owns io_uring state.
-fn has_io_uring(task: &Task<'_>) -> bool {
-    confine_ffi::task_has_io_uring(task)
 }

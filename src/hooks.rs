@@ -500,8 +500,15 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
 fn enter(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4], word: u8, new: Conf) -> Result {
     let task = ffi::current_task(regs);
     let tgid = task.tgid();
-    if !ffi::tgid_valid(tgid) {
+    // Global init ignores SIGKILL: a mode could refuse its calls but never
+    // kill it.
+    if !ffi::tgid_valid(tgid) || crate::confine_ffi::is_global_init(&task) {
         return Err(EINVAL);
+    }
+    // Another process sharing its memory (clone(CLONE_VM) without
+    // CLONE_THREAD) would do for it what its mode refuses.
+    if crate::confine_ffi::mm_shared_outside(&task, word) {
+        return Err(EBUSY);
     }
     // io_uring runs operations for the process in kernel threads that never
     // pass the syscall entry: a process that owns any of it, or ever began

@@ -245,10 +245,8 @@ pub struct Learned<'a> {
     pub mode: u32,
     /// The chain (ABI index).
     pub chain: usize,
-    /// The syscall's index position, `None` for a number outside the index.
+    /// The syscall's index position, `None` for numbers outside the index.
     pub pos: Option<u32>,
-    /// The raw number (printed for one outside the index).
-    pub raw: i64,
     /// Refused calls.
     pub hits: u64,
     /// The learned arguments (bit `i` for `aI`).
@@ -260,13 +258,17 @@ pub struct Learned<'a> {
 }
 
 /// Appends `# learned MODE ABI NAME HITS [aI=V,...|aI=*]...`: NAME is the
-/// syscall's name, or `#NR` for a number without one.
+/// syscall's name, `#NR` for a number of the ABI's table without one, or
+/// `outside` for every number outside it (one record per chain).
 pub fn learned(out: &mut List<u8>, r: &Learned<'_>, cat: &dyn Catalog) -> Result<(), Oom> {
     emit(out, |w| {
         write!(w, "# learned {} {} ", r.mode, abi_name(cat, r.chain as u8))?;
-        match r.pos.and_then(|p| cat.name_of(r.chain, p)) {
-            Some(name) => w.write_str(name)?,
-            None => write!(w, "#{}", r.pos.map_or(r.raw, i64::from))?,
+        match r.pos {
+            Some(p) => match cat.name_of(r.chain, p) {
+                Some(name) => w.write_str(name)?,
+                None => write!(w, "#{p}")?,
+            },
+            None => w.write_str("outside")?,
         }
         write!(w, " {}", r.hits)?;
         for (arg, vals) in r.vals.iter().enumerate() {

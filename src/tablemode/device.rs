@@ -160,10 +160,12 @@ impl MiscDevice for TablesDevice {
         }
         if cmd == SM_IOC_CONFINE {
             allowed(file)?;
-            let slice = UserSlice::new(UserPtr::from_addr(arg), CONFINE_SIZE);
-            let (mut reader, mut writer) = slice.reader_writer();
             let mut req = [0u8; CONFINE_SIZE];
-            reader.read_slice(&mut req)?;
+            UserSlice::new(UserPtr::from_addr(arg), CONFINE_SIZE)
+                .reader()
+                .read_slice(&mut req)?;
+            // An unwritable struct fails before anything changes.
+            write_back(arg, &req)?;
             let field = |i: usize| {
                 let mut b = [0u8; 4];
                 for (d, s) in b.iter_mut().zip(req.iter().skip(i * 4)) {
@@ -179,17 +181,24 @@ impl MiscDevice for TablesDevice {
             for (d, s) in out.iter_mut().skip(12).zip(kept.to_ne_bytes()) {
                 *d = s;
             }
-            writer.write_slice(&out)?;
+            // The confinement is done and cannot be undone: a struct made
+            // unwritable meanwhile only loses the count.
+            let _ = write_back(arg, &out);
             return Ok(0);
         }
         if cmd != SM_IOC_COMMIT {
             return Err(ENOTTY);
         }
         allowed(file)?;
-        let slice = UserSlice::new(UserPtr::from_addr(arg), COMMIT_SIZE);
-        let (mut reader, mut writer) = slice.reader_writer();
+        // The staged text is consumed by this commit, whatever its result,
+        // even one refused before parsing (bad flags, unreadable struct).
+        let text = core::mem::take(&mut me.inner.lock().staged);
         let mut req = [0u8; COMMIT_SIZE];
-        reader.read_slice(&mut req)?;
+        UserSlice::new(UserPtr::from_addr(arg), COMMIT_SIZE)
+            .reader()
+            .read_slice(&mut req)?;
+        // An unwritable struct fails before anything changes.
+        write_back(arg, &req)?;
         let word = |at: usize| {
             let mut b = [0u8; 8];
             for (d, s) in b.iter_mut().zip(req.iter().skip(at)) {
@@ -206,8 +215,6 @@ impl MiscDevice for TablesDevice {
             loosen: flags & COMMIT_LOOSEN != 0,
             if_gen: (flags & COMMIT_IF_GEN != 0).then(|| word(GEN_AT)),
         };
-        // The staged text is consumed by this commit, whatever its result.
-        let text = core::mem::take(&mut me.inner.lock().staged);
         let res = crate::tablemode::commit(&text, opts);
         drop(text);
         let mut out = [0u8; COMMIT_SIZE];
@@ -231,12 +238,23 @@ impl MiscDevice for TablesDevice {
                 w.put(e.detail.detail());
             }
         }
-        writer.write_slice(&out)?;
+        // A commit that went through cannot be undone: a struct made
+        // unwritable meanwhile only loses the report.
+        let copied = write_back(arg, &out);
         match res {
             Ok(_) => Ok(0),
-            Err(e) => Err(e.errno),
+            // A refusal changed nothing: the errno, or EFAULT if even the
+            // report could not be written.
+            Err(e) => Err(copied.err().unwrap_or(e.errno)),
         }
     }
+}
+
+/// Copies `bytes` to the user struct at `arg`.
+fn write_back(arg: usize, bytes: &[u8]) -> Result {
+    UserSlice::new(UserPtr::from_addr(arg), bytes.len())
+        .writer()
+        .write_slice(bytes)
 }
 
 /// [`allowed`] for read and write, which see the file through the kiocb:

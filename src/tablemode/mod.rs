@@ -60,10 +60,10 @@ const LEARN_RECORDS: usize = 512;
 struct Record {
     /// The chain (ABI index).
     chain: u8,
-    /// The index position ([`catalog::index_of`]), `None` outside the index.
+    /// The index position ([`catalog::index_of`]); `None`: every number
+    /// outside the index (one record per chain, so that a learned process
+    /// cannot fill the records with numbers no rule can name).
     pos: Option<u32>,
-    /// The raw number, for one outside the index.
-    raw: i64,
     /// Refused calls.
     hits: u64,
     /// The arguments learned (bit `i` for `aI`).
@@ -84,27 +84,27 @@ pub(crate) struct Learned {
 }
 
 impl Learned {
-    /// Records a refused call of `chain` with index position `pos` (raw
-    /// number `raw`), learning the arguments of `mask`.
-    fn record(&mut self, chain: usize, pos: Option<u32>, raw: i64, mask: u8, args: &[u64; 6]) {
-        let found = self.records.iter().position(|r| {
-            usize::from(r.chain) == chain && r.pos == pos && (pos.is_some() || r.raw == raw)
-        });
+    /// Records a refused call of `chain` with index position `pos`,
+    /// learning the arguments of `mask`.
+    fn record(&mut self, chain: usize, pos: Option<u32>, mask: u8, args: &[u64; 6]) {
+        let found = self
+            .records
+            .iter()
+            .position(|r| usize::from(r.chain) == chain && r.pos == pos);
         let i = match found {
             Some(i) => i,
             None => {
                 let r = Record {
                     chain: chain as u8,
                     pos,
-                    raw,
                     hits: 0,
                     mask: 0,
                     nvals: [0; 6],
                     vals: [[0; LEARN_VALUES]; 6],
                 };
                 // Allocation failure or the limit: counted, never fatal.
-                if self.records.len() >= LEARN_RECORDS || self.records.push(r, GFP_ATOMIC).is_err()
-                {
+                let flags = GFP_ATOMIC | kernel::alloc::flags::__GFP_NOWARN;
+                if self.records.len() >= LEARN_RECORDS || self.records.push(r, flags).is_err() {
                     self.dropped = self.dropped.saturating_add(1);
                     return;
                 }
@@ -174,7 +174,7 @@ pub(crate) fn learn(slot: u8, abi: Abi, nr: i64, args: &[u64; 6], mask: u8) {
         if let Some(g) = g {
             let chain = catalog::chain_of(abi);
             let pos = catalog::index_of(chain, nr);
-            g.learned.lock().record(chain, pos, nr, mask, args);
+            g.learned.lock().record(chain, pos, mask, args);
         }
     });
 }
@@ -697,7 +697,6 @@ fn dump_learned(out: &mut List<u8>, mode: u32, learned: &SpinLock<Learned>) -> R
             mode,
             chain: usize::from(r.chain),
             pos: r.pos,
-            raw: r.raw,
             hits: r.hits,
             mask: r.mask,
             overflow,

@@ -241,6 +241,10 @@ mod tests {
             "# learned 904 x86_64 fcntl 20 a0=0x3 a1=*\n"
         ));
         assert!(contains(&dump, "# learned 904 x86_64 getpid 1\n"));
+        // Numbers outside the index share one record.
+        learn(slot, Abi::X86_64, -1, &[0; 6], 0);
+        learn(slot, Abi::X86_64, 4000, &[0; 6], 0);
+        assert!(contains(&dump_text(), "# learned 904 x86_64 outside 2\n"));
         // The decision reports the LEARN rules that matched on the way.
         let (outcome, _, mask) = decide(
             slot,

@@ -299,13 +299,53 @@ fn target_pid(args: &ConfineArgs) -> Result<i32, String> {
     match (&args.pid, &args.pidfile) {
         (Some(pid), _) => Ok(*pid),
         (None, Some(file)) => {
-            let text = std::fs::read_to_string(file)
-                .map_err(|e| format!("pidfile {file}: {}", device::describe(&e)))?;
+            let text = read_pidfile(file).map_err(|e| format!("pidfile {file}: {e}"))?;
             parse_pidfile(&text).map_err(|e| format!("pidfile {file}: {e}"))
         }
         // clap requires one of them.
         (None, None) => Err("no target".into()),
     }
+}
+
+/// The longest pidfile read: a pid and a newline, with room to spare.
+const PIDFILE_MAX: u64 = 64;
+
+/// Reads a pidfile the way systemd's `PIDFile=` trusts one: not through a
+/// symbolic link, without blocking (a FIFO), a regular file owned by root
+/// or by the caller and writable by nobody else, at most [`PIDFILE_MAX`]
+/// bytes. smctl runs as root: a pidfile another user can write would let
+/// that user name any process to confine.
+fn read_pidfile(file: &str) -> Result<String, String> {
+    use std::io::Read;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(file)
+        .map_err(|e| device::describe(&e))?;
+    let meta = f.metadata().map_err(|e| device::describe(&e))?;
+    if !meta.file_type().is_file() {
+        return Err("not a regular file".into());
+    }
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != 0 && meta.uid() != me {
+        return Err(format!(
+            "owned by uid {}, not by root or the caller: refused",
+            meta.uid()
+        ));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(format!(
+            "writable by group or others (mode {:04o}): refused",
+            meta.mode() & 0o7777
+        ));
+    }
+    let mut text = String::new();
+    f.take(PIDFILE_MAX)
+        .read_to_string(&mut text)
+        .map_err(|e| device::describe(&e))?;
+    Ok(text)
 }
 
 /// Opens the device for reading and writing, as for a commit; the error
@@ -401,6 +441,41 @@ pub fn run(args: &ConfineArgs) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A pidfile smctl (root) would trust: regular, not a link, not
+    /// writable by others; anything else is refused without blocking.
+    #[test]
+    fn pidfiles_are_trusted_only_as_systemd_trusts_them() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("smctl-pidfile-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).unwrap();
+        let good = dir.join("good.pid");
+        std::fs::write(&good, "123\n").unwrap();
+        std::fs::set_permissions(&good, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(read_pidfile(good.to_str().unwrap()).unwrap(), "123\n");
+        let open = dir.join("open.pid");
+        std::fs::write(&open, "1\n").unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o666)).unwrap();
+        assert!(read_pidfile(open.to_str().unwrap())
+            .unwrap_err()
+            .contains("writable by group or others"));
+        let link = dir.join("link.pid");
+        std::os::unix::fs::symlink(&good, &link).unwrap();
+        assert!(read_pidfile(link.to_str().unwrap()).is_err());
+        let fifo = dir.join("fifo.pid");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo with a valid path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(read_pidfile(fifo.to_str().unwrap())
+            .unwrap_err()
+            .contains("not a regular file"));
+        let big = dir.join("big.pid");
+        std::fs::write(&big, "7".repeat(10_000)).unwrap();
+        std::fs::set_permissions(&big, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(read_pidfile(big.to_str().unwrap()).unwrap().len(), 64);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn ioctl_number_matches_the_uapi_header() {

@@ -276,10 +276,26 @@ fn abi_index(cat: &X86Catalog, name: &str) -> Option<usize> {
 
 /// The syscall labelled `label` (a name or `#NR`) in ABI `abi`.
 fn sys_of(cat: &X86Catalog, abi: usize, label: &str) -> Result<Sys, String> {
+    // Every number outside the ABI's table, counted together by the kernel:
+    // no rule can name them.
+    if label == "outside" {
+        return Ok(Sys {
+            label: label.to_owned(),
+            nr: None,
+        });
+    }
     if let Some(num) = label.strip_prefix('#') {
-        let nr: u32 = num
+        // Any number the device may print, negative ones included: one that
+        // is not in the ABI's table is never an ALLOW.
+        let wide: i64 = num
             .parse()
             .map_err(|_| format!("bad syscall number {label:?}"))?;
+        let Ok(nr) = u32::try_from(wide) else {
+            return Ok(Sys {
+                label: label.to_owned(),
+                nr: None,
+            });
+        };
         return Ok(match cat.name_of(abi, nr) {
             Some(name) if nr < cat.index_size(abi) => Sys {
                 label: name.to_owned(),
@@ -844,6 +860,20 @@ pub fn run(cmd: &LearnCmd) -> Result<String, String> {
 mod tests {
     use super::*;
     use smrules::rules::{compile, parse};
+
+    /// What a learned process can make the kernel print never breaks
+    /// generate: numbers outside the table (one `outside` record, or a
+    /// negative `#N`) are never an ALLOW.
+    #[test]
+    fn numbers_outside_the_table_are_never_rules() {
+        let cat = X86Catalog;
+        for label in ["outside", "#-1", "#-9223372036854775808", "#4000"] {
+            let s = sys_of(&cat, 0, label).unwrap();
+            assert_eq!(s.nr, None, "{label}");
+        }
+        assert!(sys_of(&cat, 0, "#x").is_err());
+        assert_eq!(sys_of(&cat, 0, "#39").unwrap().nr, Some(39));
+    }
 
     /// `smctl check`: parses and compiles on the host; the rule count.
     fn check(text: &str) -> usize {

@@ -164,7 +164,8 @@ fn wait_for(pid: i32) -> Result<Outcome, String> {
 // The device.
 
 use seccomp_mode::device::{
-    SmConfine, CONFINE_DESCENDANTS as DESCENDANTS, CONFINE_LOG as FLAG_LOG, SM_IOC_CONFINE,
+    SmCommit, SmConfine, CONFINE_DESCENDANTS as DESCENDANTS, CONFINE_LOG as FLAG_LOG,
+    SM_IOC_COMMIT, SM_IOC_CONFINE,
 };
 
 fn dev_open() -> Result<File, String> {
@@ -964,6 +965,15 @@ fn kernel_thread_and_own_process_are_einval() -> Result<(), String> {
     )?;
     want_mode("kernel thread", k, None)?;
     smctl_confine(k, &["--mode", "2"])?.refused("smctl confine a kernel thread", "EINVAL")?;
+    // Global init: the kernel drops SIGKILL sent to it, so no mode could
+    // kill it (its "killed" lines would be false).
+    let init = pidfd_open(1).map_err(|e| format!("pidfd_open(1): {}", ename(e)))?;
+    want_refused(
+        "confine global init",
+        confine_raw(dev.as_raw_fd(), init.as_raw_fd(), 1, 0),
+        libc::EINVAL,
+    )?;
+    want_mode("init", 1, None)?;
     // The caller's own process (in a child, in case it were confined).
     in_child(|| {
         let dev = dev_open()?;
@@ -980,6 +990,89 @@ fn kernel_thread_and_own_process_are_einval() -> Result<(), String> {
             m => Err(format!("the refused caller has mode {m}")),
         }
     })
+}
+
+/// An ioctl whose struct cannot be written back fails with EFAULT before
+/// anything changes; a refused commit forgets the staged text.
+fn unwritable_structs_and_refused_commits_change_nothing() -> Result<(), String> {
+    let t = Target::start(false)?;
+    let dev = dev_open()?;
+    // SAFETY: an anonymous read-only page, unmapped below.
+    let page = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if page == libc::MAP_FAILED {
+        return Err(format!("mmap: {}", ename(errno())));
+    }
+    let res = (|| {
+        let fd = pidfd_open(t.pid).map_err(ename)?;
+        let req = SmConfine {
+            pidfd: fd.as_raw_fd(),
+            mode: 2,
+            flags: 0,
+            kept: 0,
+        };
+        // SAFETY: the page holds 4096 bytes; the struct is 16.
+        unsafe { std::ptr::write(page.cast::<SmConfine>(), req) };
+        // SAFETY: mprotect of our own page.
+        unsafe { libc::mprotect(page, 4096, libc::PROT_READ) };
+        // SAFETY: the ioctl reads 16 readable bytes and must not act on an
+        // unwritable struct.
+        let r = unsafe { libc::ioctl(dev.as_raw_fd(), libc::c_ulong::from(SM_IOC_CONFINE), page) };
+        if r == 0 || errno() != libc::EFAULT {
+            return Err(format!(
+                "confine with a read-only struct: {r}, {}",
+                ename(errno())
+            ));
+        }
+        want_mode("target of the EFAULT confine", t.pid, None)?;
+        // A commit with a read-only struct: nothing loaded, and the text is
+        // forgotten, so a later empty commit loads nothing either.
+        let mut f = dev_open()?;
+        f.write_all(b"*mode 61 efault\n:x86_64 MODE2\nCOMMIT\n")
+            .map_err(|e| format!("write: {e}"))?;
+        let c = SmCommit::new(0, 0);
+        // SAFETY: as above; 216 bytes fit the page.
+        unsafe {
+            libc::mprotect(page, 4096, libc::PROT_READ | libc::PROT_WRITE);
+            std::ptr::write(page.cast::<SmCommit>(), c);
+            libc::mprotect(page, 4096, libc::PROT_READ);
+        }
+        // SAFETY: the ioctl reads 216 readable bytes.
+        let r = unsafe { libc::ioctl(f.as_raw_fd(), libc::c_ulong::from(SM_IOC_COMMIT), page) };
+        if r == 0 || errno() != libc::EFAULT {
+            return Err(format!(
+                "commit with a read-only struct: {r}, {}",
+                ename(errno())
+            ));
+        }
+        let mut c = SmCommit::new(0, 0);
+        // SAFETY: a writable struct of the right size.
+        let r = unsafe {
+            libc::ioctl(
+                f.as_raw_fd(),
+                libc::c_ulong::from(SM_IOC_COMMIT),
+                &mut c as *mut SmCommit,
+            )
+        };
+        let text = std::fs::read_to_string("/dev/seccomp_mode").map_err(|e| e.to_string())?;
+        if text.contains("*mode 61") {
+            return Err(format!(
+                "a refused commit's text was loaded later (r={r}):\n{text}"
+            ));
+        }
+        Ok(())
+    })();
+    // SAFETY: our own mapping.
+    unsafe { libc::munmap(page, 4096) };
+    res
 }
 
 fn bad_arguments_are_refused() -> Result<(), String> {
@@ -1631,6 +1724,10 @@ const CASES: &[Case] = &[
     (
         "kernel_thread_and_own_process_are_einval",
         kernel_thread_and_own_process_are_einval,
+    ),
+    (
+        "unwritable_structs_and_refused_commits_change_nothing",
+        unwritable_structs_and_refused_commits_change_nothing,
     ),
     ("bad_arguments_are_refused", bad_arguments_are_refused),
     ("loosening_is_refused", loosening_is_refused),
