@@ -164,8 +164,8 @@ int sm_table_fast(u8 word, bool ia32, unsigned long nr);
 struct sm_table_fast {
 	u64 __percpu *counters;
 	/*
-	 * For x86_64 and ia32: 0 = not constant; else bits 0-15 the counter
-	 * + 1 and bits 16-27 the errno to answer (0: ALLOW).
+	 * For x86_64 and ia32: 0 = not constant; else bit 31 set, bits 0-15
+	 * the counter and bits 16-27 the errno to answer (0: ALLOW).
 	 */
 	u32 decide[2][SM_TABLE_NRS];
 };
@@ -193,7 +193,7 @@ static __always_inline int sm_table_fast_probe(u8 word, bool ia32, unsigned long
 	if (!d)
 		return -1;
 #ifndef SM_NO_COUNTERS
-	this_cpu_inc(t->counters[(d & 0xffff) - 1]);
+	this_cpu_inc(t->counters[d & 0xffff]);
 #endif
 	return (d >> 16) & 0xfff;
 }

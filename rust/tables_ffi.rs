@@ -249,6 +249,11 @@ impl Drop for PerCpu {
     }
 }
 
+/// Marks an entry of [`FastTable`] as a constant decision (bit 31), so that
+/// the counter index is stored as it is: the probe counts with one
+/// load and one per-CPU increment, no adjustment.
+const SM_TABLE_CONSTANT: u32 = 1 << 31;
+
 /// Syscall numbers of [`FastTable`] per ABI.
 pub(crate) const FAST_NRS: usize = 512;
 
@@ -295,7 +300,7 @@ impl FastTable {
             return;
         }
         if let Some(c) = self.decide[usize::from(ia32)].get_mut(nr) {
-            *c = (u32::from(counter) + 1) | (u32::from(errno) << 16);
+            *c = SM_TABLE_CONSTANT | u32::from(counter) | (u32::from(errno) << 16);
         }
     }
 }
