@@ -505,11 +505,6 @@ fn enter(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4], word: u8, new: Conf) 
     if !ffi::tgid_valid(tgid) || crate::confine_ffi::is_global_init(&task) {
         return Err(EINVAL);
     }
-    // Another process sharing its memory (clone(CLONE_VM) without
-    // CLONE_THREAD) would do for it what its mode refuses.
-    if crate::confine_ffi::mm_shared_outside(&task, word) {
-        return Err(EBUSY);
-    }
     // io_uring runs operations for the process in kernel threads that never
     // pass the syscall entry: a process that owns any of it, or ever began
     // to set it up, cannot be confined. A setup racing this prctl is caught
