@@ -119,17 +119,9 @@ fn confine_one(
                 if descendant {
                     return Ok(());
                 }
-                let new = policy::transition_any(Some(cur), args, tables_on)?;
-                if let Some(new) = new.filter(|&n| n != cur) {
-                    let word = match policy::table_slot(word) {
-                        Some((slot, _)) => policy::table_word(slot, new.log),
-                        None => State {
-                            mode: new.mode as u8,
-                            log: new.log,
-                        }
-                        .encode(),
-                    };
-                    lock.set_state(tgid, word);
+                if let Some(new) =
+                    hooks::transition_confined(&lock, tgid, word, cur, args, tables_on)?
+                {
                     hooks::count_entered(new.mode);
                 }
                 return Ok(());

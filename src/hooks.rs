@@ -446,6 +446,34 @@ fn log_violation(
     }
 }
 
+/// The transition of process `tgid`, confined in `cur` (mode word `word`),
+/// asked with prctl arguments `args`, under the map lock: only the complain
+/// flag can change (tighter, or the same mode). Returns the new state if it
+/// changed. Shared by the prctl and `SM_IOC_CONFINE`.
+pub(crate) fn transition_confined(
+    lock: &ffi::ProcsLock,
+    tgid: i32,
+    word: u8,
+    cur: Conf,
+    args: [u64; 4],
+    tables_on: bool,
+) -> Result<Option<Conf>> {
+    let new = policy::transition_any(Some(cur), args, tables_on)?;
+    let Some(new) = new.filter(|&n| n != cur) else {
+        return Ok(None);
+    };
+    let word = match policy::table_slot(word) {
+        Some((slot, _)) => policy::table_word(slot, new.log),
+        None => State {
+            mode: new.mode as u8,
+            log: new.log,
+        }
+        .encode(),
+    };
+    lock.set_state(tgid, word);
+    Ok(Some(new))
+}
+
 /// `PR_SECCOMP_MODE_SET` for the current process.
 fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
     let tgid = ffi::current_task(regs).tgid();
@@ -456,18 +484,7 @@ fn set_mode(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4]) -> Result {
         let lock = ffi::ProcsLock::lock();
         let word = lock.state(tgid);
         if let Some(cur) = conf_of(word) {
-            let new = policy::transition_any(Some(cur), args, tables_on)?;
-            if let Some(new) = new.filter(|&n| n != cur) {
-                // Only the complain flag can change (tighter or same mode).
-                let word = match policy::table_slot(word) {
-                    Some((slot, _)) => policy::table_word(slot, new.log),
-                    None => State {
-                        mode: new.mode as u8,
-                        log: new.log,
-                    }
-                    .encode(),
-                };
-                lock.set_state(tgid, word);
+            if let Some(new) = transition_confined(&lock, tgid, word, cur, args, tables_on)? {
                 count(new.mode, abi, ENTERED);
             }
             return Ok(());

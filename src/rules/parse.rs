@@ -789,6 +789,15 @@ impl Section {
         Ok(((index(first)?, n), never))
     }
 
+    /// The syscall numbers of a rule's `-s` list (`None` without one).
+    fn rule_syscalls(&self, syscalls: Option<(u32, u16)>) -> Option<&[u32]> {
+        let (first, n) = syscalls?;
+        let first = first as usize;
+        self.table
+            .syscalls
+            .get(first..first.saturating_add(usize::from(n)))
+    }
+
     /// The size of argument `arg` shared by every syscall of the rule, or
     /// why there is none.
     fn arg_size(
@@ -799,13 +808,7 @@ impl Section {
         arg: u8,
     ) -> Result<u8, &'static str> {
         let no_list = "an argument test needs -s: argument sizes differ between syscalls";
-        let (first, n) = syscalls.ok_or(no_list)?;
-        let first = first as usize;
-        let list = self
-            .table
-            .syscalls
-            .get(first..first.saturating_add(usize::from(n)))
-            .ok_or(no_list)?;
+        let list = self.rule_syscalls(syscalls).ok_or(no_list)?;
         let mut size = None;
         for &nr in list {
             let s = cat
@@ -828,14 +831,9 @@ impl Section {
         syscalls: Option<(u32, u16)>,
         arg: u8,
     ) -> Result<(), &'static str> {
-        let no_list = "LEARN needs -s: arguments are learned per syscall";
-        let (first, n) = syscalls.ok_or(no_list)?;
-        let first = first as usize;
         let list = self
-            .table
-            .syscalls
-            .get(first..first.saturating_add(usize::from(n)))
-            .ok_or(no_list)?;
+            .rule_syscalls(syscalls)
+            .ok_or("LEARN needs -s: arguments are learned per syscall")?;
         if list
             .iter()
             .all(|&nr| cat.arg_size(abi, nr, usize::from(arg)).is_some())
