@@ -483,7 +483,9 @@ bool sm_task_group_dead(struct task_struct *task)
  *
  * A fork probe that reads the word as 0 then reads the entering bit: if it
  * sees it clear, it ran before the prctl began, and its child is an existing
- * child the prctl does not touch. After the prctl published the word, a
+ * child, which the prctl confines only while it has not run user code
+ * (below): the fork is ordered before the prctl, as if it had returned
+ * before the prctl was called. After the prctl published the word, a
  * task_work on its way back to user mode waits for a grace period (the fork
  * probe runs with preemption off), clears the entering bit, and confines
  * every unconfined racing process with its parent's mode
@@ -560,7 +562,10 @@ void sm_racing_forget(int tgid)
  * child, rcx still equal to the instruction pointer). They are saved again
  * at every kernel entry, so a child that ran in user mode for longer than a
  * timer tick looks otherwise; one that just left the kernel may still look
- * fresh, and is then confined too (the safe side). Reads another task's
+ * fresh, and is then confined too (the safe side). The child of an
+ * int $0x80 fork (rcx is then the caller's) whose first instruction fetch
+ * faulted looks as if it had run: an existing child, left alone, as one
+ * that ran would be. Reads another task's
  * registers: it is not exiting, and a stack is only reused or freed after
  * its task exited, so the read is of mapped memory at worst stale.
  */

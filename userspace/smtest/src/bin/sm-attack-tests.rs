@@ -627,11 +627,41 @@ fn confinement_race_leaves_no_unconfined_descendant() -> Result<(), String> {
     .expect_exit(0)
 }
 
-/// `fork` as the bare syscall: the child returns straight into the caller
-/// (no fork handlers, so it may only make raw syscalls and `_exit`).
-fn raw_fork() -> libc::pid_t {
-    // SAFETY: clone with SIGCHLD and no stack is fork; no pointers.
-    unsafe { libc::syscall(libc::SYS_clone, libc::SIGCHLD, 0, 0, 0, 0) as libc::pid_t }
+/// `fork` as the bare syscall whose very next instruction, in parent and
+/// child alike, loads `flag`: the child's first user instruction is that
+/// load, so what it reads says exactly whether the child ran any user code
+/// before the flag was set. (A load after the call returned would not do: the
+/// child runs other instructions first, and may fault on a text page that
+/// fork did not map, i.e. stop in the kernel for a while with user code
+/// already run.) Returns the fork's result (-1 on failure) and the value read. The child
+/// returns straight into the caller (no fork handlers, so it may only make
+/// raw syscalls and `_exit`).
+fn raw_fork_reading(flag: &AtomicU64) -> (libc::pid_t, u64) {
+    let ret: i64;
+    let seen: u64;
+    // SAFETY: clone(SIGCHLD, no stack) is fork, with no pointer arguments;
+    // `flag` is a valid, aligned u64, read with a plain (acquire on x86)
+    // load; rcx and r11 are clobbered by `syscall`.
+    unsafe {
+        std::arch::asm!(
+            "syscall",
+            "mov {seen}, qword ptr [{flag}]",
+            flag = in(reg) flag.as_ptr(),
+            seen = out(reg) seen,
+            inlateout("rax") libc::SYS_clone => ret,
+            in("rdi") libc::SIGCHLD as u64,
+            in("rsi") 0u64,
+            in("rdx") 0u64,
+            in("r10") 0u64,
+            in("r8") 0u64,
+            out("rcx") _,
+            out("r11") _,
+            options(nostack),
+        );
+    }
+    // The raw syscall returns -errno on failure.
+    let pid = libc::pid_t::try_from(ret).map_or(-1, |p| p.max(-1));
+    (pid, seen)
 }
 
 /// The report of a process in the fork/prctl overlap test: 1 if it first
@@ -651,7 +681,7 @@ fn overlap_code(ran_late: bool) -> i32 {
 /// that ran before the prctl returned existed before it and are not
 /// checked, nor are their own children. Each child, and a grandchild it
 /// forks at once, reads a shared flag, set by the parent right after the
-/// prctl returned, as its very first action.
+/// prctl returned, with its very first instruction (`raw_fork_reading`).
 fn fork_overlapping_prctl_leaves_no_late_child_unconfined() -> Result<(), String> {
     const ROUNDS: u32 = 30;
     const MAX_FORKS: usize = 200;
@@ -687,19 +717,19 @@ fn fork_overlapping_prctl_leaves_no_late_child_unconfined() -> Result<(), String
                         // instructions would not be ours.
                         // SAFETY: the child reads the flag, asks its mode and
                         // `_exit`s.
-                        match raw_fork() {
-                            0 => {
-                                let ran_late = done.load(Ordering::SeqCst) != 0;
+                        match raw_fork_reading(done) {
+                            (0, seen) => {
+                                let ran_late = seen != 0;
                                 // A grandchild, forked before this child may
                                 // have been confined, reports the same way.
-                                let grandchild = match raw_fork() {
-                                    0 => {
-                                        let ran_late = done.load(Ordering::SeqCst) != 0;
+                                let grandchild = match raw_fork_reading(done) {
+                                    (0, seen) => {
+                                        let ran_late = seen != 0;
                                         // SAFETY: ends the grandchild.
                                         unsafe { libc::_exit(overlap_code(ran_late)) }
                                     }
-                                    -1 => 0,
-                                    pid => match waitpid(Pid::from_raw(pid), None) {
+                                    (-1, _) => 0,
+                                    (pid, _) => match waitpid(Pid::from_raw(pid), None) {
                                         Ok(WaitStatus::Exited(_, c)) => c,
                                         _ => 3,
                                     },
@@ -712,8 +742,8 @@ fn fork_overlapping_prctl_leaves_no_late_child_unconfined() -> Result<(), String
                                 // SAFETY: ends the child.
                                 unsafe { libc::_exit(code) }
                             }
-                            -1 => break,
-                            pid => pids.push(pid),
+                            (-1, _) => break,
+                            (pid, _) => pids.push(pid),
                         }
                         forked.fetch_add(1, Ordering::SeqCst);
                     }
