@@ -5,17 +5,14 @@ set -euo pipefail
 
 SM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SM_CACHE="${SECCOMP_MODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/seccomp-mode}"
-SM_ARCH=x86_64
 # The kernel flavor: "test" (default), "bench" (set by scripts/bench for its
-# own kernel) or "kasan" (`make test KASAN=1`: test.config + kasan.config,
-# KASAN + UBSAN, built with clang 19; its artifacts go to build/x86_64-kasan/
-# so that the plain flavor's stay).
+# own kernel) or "kasan" (`make test KASAN=1`: the test fragments, then
+# kasan.config: KASAN + UBSAN, built with clang 19, x86_64 only; its artifacts
+# go to build/x86_64-kasan/ so that the plain flavor's stay).
 if [ -z "${SM_KERNEL_FLAVOR:-}" ] && [ "${KASAN:-0}" = 1 ]; then
 	SM_KERNEL_FLAVOR=kasan
 fi
 export SM_KERNEL_FLAVOR="${SM_KERNEL_FLAVOR:-test}"
-SM_OUT="$SM_ROOT/build/$SM_ARCH"
-[ "$SM_KERNEL_FLAVOR" != kasan ] || SM_OUT="$SM_ROOT/build/$SM_ARCH-kasan"
 SM_JOBS="${SM_JOBS:-$(($(nproc) + 1))}"
 
 # Pinned toolchain pieces (see ../shared/docs/toolchain-facts.md).
@@ -26,9 +23,6 @@ SM_BINDGEN_VERSION=0.72.1
 # bookworm's own main suite; its libclang also serves bindgen there.
 SM_LLVM_VERSION=19
 SM_LLVM_PKGS=(clang-$SM_LLVM_VERSION lld-$SM_LLVM_VERSION llvm-$SM_LLVM_VERSION)
-# Extra make arguments for every kernel and module build of this flavor.
-SM_KMAKE=()
-[ "$SM_KERNEL_FLAVOR" != kasan ] || SM_KMAKE=(LLVM=-$SM_LLVM_VERSION OBJCOPY=objcopy)
 # Suites searched, in order, for the download-only packages.
 SM_EXTRA_SUITES="${SM_EXTRA_SUITES:-sid trixie-backports trixie bookworm-backports}"
 
@@ -38,10 +32,99 @@ SM_VENV="$SM_CACHE/venv"
 SM_BINDGEN_ROOT="$SM_CACHE/bindgen-$SM_BINDGEN_VERSION"
 SM_RUSTSRC_ROOT="$SM_CACHE/rust-src"
 SM_SRC_ROOT="$SM_CACHE/src"
-SM_BUSYBOX_ROOT="$SM_CACHE/busybox"
 
 sm_log() { printf '[seccomp-mode] %s\n' "$*" >&2; }
 sm_die() { printf '[seccomp-mode] error: %s\n' "$*" >&2; exit 1; }
+
+# The architectures the scripts know (ARCH=x86_64 or ARCH=arm64 selects one;
+# the default is x86_64), and the ones a plain `make test` runs, in order
+# (arm64 joins once the module enforces there: issue 13).
+SM_ARCHES=(x86_64 arm64)
+SM_TEST_ARCHES=(x86_64)
+
+# sm_set_arch ARCH: selects the target architecture, x86_64 or arm64 (aarch64
+# is taken for arm64), for everything below and, through the exported SM_ARCH,
+# for the scripts this one runs. Sourcing this file selects
+# ${SM_ARCH:-${ARCH:-x86_64}} and then removes the kernel's own ARCH variable
+# from the environment: the kernel and module builds get ARCH= and
+# CROSS_COMPILE= only through SM_KMAKE, and none at all on x86_64, whose
+# builds stay the native ones.
+sm_set_arch() {
+	case "$1" in
+	x86_64 | x86 | amd64) SM_ARCH=x86_64 ;;
+	arm64 | aarch64) SM_ARCH=arm64 ;;
+	*) sm_die "ARCH=$1: unknown architecture (known: ${SM_ARCHES[*]})" ;;
+	esac
+	export SM_ARCH
+	if [ "$SM_KERNEL_FLAVOR" = kasan ] && [ "$SM_ARCH" != x86_64 ]; then
+		sm_die "KASAN=1 is x86_64 only (ARCH=$SM_ARCH)"
+	fi
+	SM_OUT="$SM_ROOT/build/$SM_ARCH"
+	[ "$SM_KERNEL_FLAVOR" != kasan ] || SM_OUT="$SM_ROOT/build/$SM_ARCH-kasan"
+	case "$SM_ARCH" in
+	x86_64)
+		# The kernel image: its name in $SM_OUT and its path in the
+		# build tree.
+		SM_KIMAGE=bzImage
+		SM_KIMAGE_PATH=arch/x86/boot/bzImage
+		# Make arguments of every kernel and module build for this
+		# architecture (also with a KDIR of your own).
+		SM_KMAKE_ARCH=()
+		# The C compilers for the guest (seccomp selftest): native, and
+		# of the 32-bit compat ABI.
+		SM_CC=gcc
+		SM_CC32=""
+		# Bookworm packages that this architecture adds to setup's.
+		SM_ARCH_PKGS=()
+		SM_QEMU=qemu-system-x86_64
+		# Rust targets of the in-guest programs: native, and the 32-bit
+		# compat ABI's ("": the native binaries test ia32 themselves,
+		# through int $0x80).
+		SM_RUST_TARGET=x86_64-unknown-linux-gnu
+		SM_RUST_TARGET32=""
+		# The guest's second serial line (COMMAND's output).
+		SM_GUEST_TTY=/dev/ttyS1
+		# Debian's names of the architecture and of its 32-bit compat
+		# ABI's ("": none needed).
+		SM_DEB_ARCH=amd64
+		SM_DEB_ARCH32=""
+		SM_BUSYBOX_ROOT="$SM_CACHE/busybox"
+		# Where the target's Debian libraries are unpacked ("": the
+		# host's own).
+		SM_SYSROOT=""
+		;;
+	arm64)
+		SM_KIMAGE=Image
+		SM_KIMAGE_PATH=arch/arm64/boot/Image
+		SM_KMAKE_ARCH=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+		SM_CC=aarch64-linux-gnu-gcc
+		SM_CC32=arm-linux-gnueabihf-gcc
+		# Cross compilers and libcs (kernel, module, Rust link, seccomp
+		# selftest) and QEMU: qemu-system-arm ships qemu-system-aarch64.
+		SM_ARCH_PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+			gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-system-arm)
+		SM_QEMU=qemu-system-aarch64
+		SM_RUST_TARGET=aarch64-unknown-linux-gnu
+		SM_RUST_TARGET32=armv7-unknown-linux-gnueabihf
+		# QEMU's virt machine has one PL011 (the console): virtio-console.
+		SM_GUEST_TTY=/dev/hvc0
+		SM_DEB_ARCH=arm64
+		SM_DEB_ARCH32=armhf
+		SM_BUSYBOX_ROOT="$SM_CACHE/busybox-arm64"
+		SM_SYSROOT="$SM_CACHE/sysroot-arm64"
+		;;
+	esac
+	# Extra make arguments for every kernel and module build: the
+	# architecture's, then the flavor's.
+	SM_KMAKE=("${SM_KMAKE_ARCH[@]}")
+	[ "$SM_KERNEL_FLAVOR" != kasan ] || SM_KMAKE+=(LLVM=-$SM_LLVM_VERSION OBJCOPY=objcopy)
+}
+# Whether the caller chose the architecture (ARCH=...); if not, plain
+# `make test` runs each of SM_TEST_ARCHES.
+SM_ARCH_CHOSEN=0
+[ -z "${SM_ARCH:-}${ARCH:-}" ] || SM_ARCH_CHOSEN=1
+sm_set_arch "${SM_ARCH:-${ARCH:-x86_64}}"
+unset ARCH
 
 # sm_secs T0 T1: nanosecond timestamps to seconds with one decimal.
 sm_secs() {
@@ -76,25 +159,27 @@ sm_toolchain_env() {
 	RUST_LIB_SRC="$(cat "$SM_RUSTSRC_ROOT/current" 2>/dev/null || true)"
 }
 
-# The config fragment of the kernel flavor SM_KERNEL_FLAVOR: "test" (the
-# default: kernel/test.config), "bench" (test.config with the options that
-# kernel/bench.config turns off removed, then bench.config) or "kasan"
-# (test.config, then kernel/kasan.config). Prints it.
+# The config fragment of the kernel flavor SM_KERNEL_FLAVOR for SM_ARCH:
+# "test" (the default: kernel/common.config, then kernel/$SM_ARCH.config),
+# "bench" (those two with the options that kernel/bench.config turns off
+# removed, then bench.config) or "kasan" (those two, then
+# kernel/kasan.config). Prints it.
 sm_fragment() {
-	local off
+	local off base=("$SM_ROOT/kernel/common.config" "$SM_ROOT/kernel/$SM_ARCH.config")
 	if [ "$SM_KERNEL_FLAVOR" = kasan ]; then
-		cat "$SM_ROOT/kernel/test.config" "$SM_ROOT/kernel/kasan.config"
+		cat "${base[@]}" "$SM_ROOT/kernel/kasan.config"
 	elif [ "$SM_KERNEL_FLAVOR" = bench ]; then
 		off=$(sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$SM_ROOT/kernel/bench.config")
-		grep -vE "^($(echo "$off" | paste -sd'|'))=" "$SM_ROOT/kernel/test.config"
+		cat "${base[@]}" | grep -vE "^($(echo "$off" | paste -sd'|'))="
 		grep -E '^# CONFIG_' "$SM_ROOT/kernel/bench.config"
 	else
-		cat "$SM_ROOT/kernel/test.config"
+		cat "${base[@]}"
 	fi
 }
 
 # The kernel build directory: keyed by kernel version, config fragment and
-# toolchain versions. Prints the path.
+# toolchain versions (for a cross build also the architecture and the cross
+# compiler's version). Prints the path.
 sm_kernel_key() {
 	local ksrc
 	ksrc="$(cat "$SM_SRC_ROOT/current")"
@@ -111,11 +196,18 @@ sm_kernel_key() {
 			echo "bindgen=$SM_BINDGEN_VERSION libclang=$SM_LIBCLANG_VERSION"
 		fi
 		echo "rust-src=$(basename "$(dirname "$(dirname "$(dirname "$(dirname "$(dirname "$RUST_LIB_SRC")")")")")")"
+		if [ "$SM_ARCH" != x86_64 ]; then
+			echo "arch=$SM_ARCH make=${SM_KMAKE_ARCH[*]}"
+			echo "cross-gcc=$("$SM_CC" --version | head -1)"
+		fi
 	} | sha256sum | cut -c1-16
 }
 
+# The kernel build tree of SM_ARCH's SM_KERNEL_FLAVOR kernel. Prints the path.
 sm_kdir() {
-	echo "$SM_CACHE/kbuild/$(basename "$(cat "$SM_SRC_ROOT/current")")-$(sm_kernel_key)"
+	local arch=""
+	[ "$SM_ARCH" = x86_64 ] || arch="$SM_ARCH-"
+	echo "$SM_CACHE/kbuild/$(basename "$(cat "$SM_SRC_ROOT/current")")-$arch$(sm_kernel_key)"
 }
 
 # The host's TSC frequency in kHz, as its kernel measured it (or, failing
