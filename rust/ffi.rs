@@ -17,7 +17,7 @@ use kernel::prelude::*;
 use kernel::seq_file::SeqFile;
 
 use crate::hooks::Confined;
-use crate::tables::{FastAllow, FAST_ALLOW};
+use crate::policy::{FastAllow, FAST_ALLOW};
 
 unsafe extern "C" {
     fn sm_array_index_nospec(index: c_ulong, size: c_ulong) -> c_ulong;
@@ -37,7 +37,7 @@ unsafe extern "C" {
     fn sm_log_ratelimit() -> bool;
     fn sm_now_ms() -> u64;
     fn sm_probe_sys_enter(data: *mut c_void, regs: *mut bindings::pt_regs, id: c_long);
-    fn sm_probe_passes_test(word: u8, ia32: bool, id: c_long) -> bool;
+    fn sm_probe_passes_test(word: u8, compat: bool, id: c_long) -> bool;
     fn sm_tgid_valid(tgid: c_int) -> bool;
     fn sm_state_get(tgid: c_int) -> u8;
     fn sm_procs_lock();
@@ -414,19 +414,19 @@ static SM_FAST_ALLOW: FastAllow = FAST_ALLOW;
 
 /// Whether the C probe lets syscall `nr` of a caller with mode word `word`
 /// run without calling [`sm_rs_sys_enter`]: its whole decision, for KUnit.
-pub(crate) fn probe_passes(word: u8, ia32: bool, nr: i64) -> bool {
+pub(crate) fn probe_passes(word: u8, compat: bool, nr: i64) -> bool {
     // SAFETY: a function of its arguments, of `SM_FAST_ALLOW` and of the
     // table fast paths it reads under RCU (for a table word that passes it
     // counts the hit, as the probe does).
-    unsafe { sm_probe_passes_test(word, ia32, nr as c_long) }
+    unsafe { sm_probe_passes_test(word, compat, nr as c_long) }
 }
 
 /// The slow path of the `sys_enter` probe, called by the C probe
 /// `sm_probe_sys_enter` for what its fast path does not let through: a
 /// possible `prctl` of any process, and a confined process's syscall that
 /// is not in its mode's [`FAST_ALLOW`] row (denials, argument checks).
-/// `word` is the caller's mode word, `ia32` whether the syscall came through
-/// the ia32 entry points.
+/// `word` is the caller's mode word, `compat` whether the kernel runs the
+/// syscall as a compat (32-bit) one.
 ///
 /// # Safety
 ///
@@ -437,13 +437,13 @@ unsafe extern "C" fn sm_rs_sys_enter(
     regs: *mut bindings::pt_regs,
     id: c_long,
     word: u8,
-    ia32: bool,
+    compat: bool,
 ) {
     let mut regs = SyscallRegs {
         regs,
         _probe: PhantomData,
     };
-    crate::hooks::sys_enter(&mut regs, id as i64, word, ia32);
+    crate::hooks::sys_enter(&mut regs, id as i64, word, compat);
 }
 
 /// Probe on `sched_process_fork`: `(void *data, parent, child)`.

@@ -248,11 +248,11 @@ unsafe extern "C" fn sm_rs_seccomp_entry(
     regs: *mut bindings::pt_regs,
     nr: c_long,
     word: u8,
-    ia32: bool,
+    compat: bool,
 ) -> bool {
     // SAFETY: see the function's safety section.
     let mut regs = unsafe { SyscallRegs::from_raw(regs) };
-    crate::hooks::seccomp_entry(&mut regs, nr as i64, word, ia32)
+    crate::hooks::seccomp_entry(&mut regs, nr as i64, word, compat)
 }
 
 /// A racing process (created by a fork whose probe read its parent as

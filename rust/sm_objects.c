@@ -284,7 +284,7 @@ static int sm_kp_secure_computing(struct kprobe *kp, struct pt_regs *regs)
 	if (likely(!word))
 		return 0;
 	uregs = current_pt_regs();
-	if (sm_rs_seccomp_entry(uregs, syscall_get_nr(current, uregs), word, sm_in_ia32_syscall()))
+	if (sm_rs_seccomp_entry(uregs, syscall_get_nr(current, uregs), word, sm_in_compat_syscall()))
 		return sm_override(regs, sm_ret_skip);
 	return 0;
 }
@@ -557,23 +557,17 @@ void sm_racing_forget(int tgid)
 
 /*
  * Whether child @p of the current process has, by all signs, not run user
- * code since its fork: its saved user registers are still the fork's (a
- * return value of 0, and the syscall number of a fork or, for a 64-bit
- * child, rcx still equal to the instruction pointer). They are saved again
- * at every kernel entry, so a child that ran in user mode for longer than a
- * timer tick looks otherwise; one that just left the kernel may still look
- * fresh, and is then confined too (the safe side). The child of an
- * int $0x80 fork (rcx is then the caller's) whose first instruction fetch
- * faulted looks as if it had run: an existing child, left alone, as one
- * that ran would be. Reads another task's
- * registers: it is not exiting, and a stack is only reused or freed after
- * its task exited, so the read is of mapped memory at worst stale.
+ * code since its fork: its saved user registers are still the fork's
+ * (sm_fork_regs_fresh() of the architecture, src/arch/). They are saved
+ * again at every kernel entry, so a child that ran in user mode for longer
+ * than a timer tick looks otherwise; one that just left the kernel may
+ * still look fresh, and is then confined too (the safe side). Reads another
+ * task's registers: it is not exiting, and a stack is only reused or freed
+ * after its task exited, so the read is of mapped memory at worst stale.
  */
 static bool sm_task_fresh(struct task_struct *p)
 {
-	struct pt_regs *regs;
 	void *stack;
-	long nr;
 
 	/*
 	 * A task's stack is released after it set PF_EXITING, and then freed
@@ -586,36 +580,7 @@ static bool sm_task_fresh(struct task_struct *p)
 	stack = READ_ONCE(p->stack);
 	if (!stack)
 		return false;
-	regs = (struct pt_regs *)(stack + THREAD_SIZE - TOP_OF_KERNEL_STACK_PADDING) - 1;
-	if (READ_ONCE(regs->ax) != 0)
-		return false;
-	/*
-	 * A 64-bit fork returns with SYSRET, which leaves the return address in
-	 * rcx: as long as the child has not run an instruction, its saved ip
-	 * and rcx are equal, also when its very first instruction fetch faulted
-	 * (text pages are not copied at fork) and the fault saved its registers
-	 * again.
-	 */
-	if (READ_ONCE(regs->cx) == READ_ONCE(regs->ip))
-		return true;
-	nr = READ_ONCE(regs->orig_ax);
-#ifdef __X32_SYSCALL_BIT
-	nr &= ~(long)__X32_SYSCALL_BIT;
-#endif
-	switch (nr) {
-	case __NR_clone:
-	case __NR_fork:
-	case __NR_vfork:
-	case __NR_clone3:
-#ifdef CONFIG_IA32_EMULATION
-	case 2:		/* ia32 fork */
-	case 120:	/* ia32 clone */
-	case 190:	/* ia32 vfork */
-#endif
-		return true;
-	default:
-		return false;
-	}
+	return sm_fork_regs_fresh(sm_stack_regs(stack));
 }
 
 /*

@@ -183,8 +183,8 @@ bool sm_tgid_valid(int tgid)
 
 /*
  * The fast path's bitmaps, built by Rust at compile time from the tables
- * (FAST_ALLOW in src/tables.rs, exported by rust/ffi.rs): row
- * word | ia32 * SM_FAST_WORDS, for the mode words 0 to 7, has a bit set for
+ * (FAST_ALLOW in src/policy.rs, exported by rust/ffi.rs): row
+ * word | compat * SM_FAST_WORDS, for the mode words 0 to 7, has a bit set for
  * each syscall number below SM_FAST_NRS that the word's mode allows
  * whatever the arguments; words that encode no state have empty rows.
  */
@@ -205,32 +205,28 @@ extern const unsigned long sm_fast_allow[SM_FAST_ROWS][SM_FAST_NRS / BITS_PER_LO
 /* Table-mode words (policy::TABLE_WORD): 0x80 | slot << 1 | log. */
 #define SM_TABLE_WORD 0x80
 
-static __always_inline bool sm_fast_allowed(u8 word, bool ia32, unsigned long nr)
+static __always_inline bool sm_fast_allowed(u8 word, bool compat, unsigned long nr)
 {
 	unsigned int row;
 
 	if (word >= SM_FAST_WORDS || nr >= SM_FAST_NRS)
 		return false;
-	row = word + (ia32 ? SM_FAST_WORDS : 0);
+	row = word + (compat ? SM_FAST_WORDS : 0);
 	nr = array_index_nospec(nr, SM_FAST_NRS);
 	return test_bit(nr, sm_fast_allow[row]);
 }
 
 /*
- * The module's prctl options arrive as x86_64 prctl (157) or ia32 prctl
- * (172). An unconfined caller's syscall goes to the slow path only when its
- * number lies in [SM_PRCTL_LO, SM_PRCTL_HI]: one range compare for both
- * ABIs; the slow path checks the exact number of the caller's ABI, and the
- * few other numbers in between (x86_64 arch_prctl to iopl, rare
- * administrative calls) merely take the slow path.
+ * The module's prctl options arrive as the native or the compat prctl
+ * (x86_64 157 and ia32 172; arm64 167 and AArch32 172). An unconfined
+ * caller's syscall goes to the slow path only when its number lies in
+ * [SM_PRCTL_LO, SM_PRCTL_HI]: one range compare for both ABIs; the slow
+ * path checks the exact number of the caller's ABI, and the few other
+ * numbers in between (x86_64 arch_prctl to iopl; arm64 getrusage to
+ * getcpu; rare calls) merely take the slow path.
  */
-#ifdef CONFIG_IA32_EMULATION
-#define SM_PRCTL_LO MIN(__NR_prctl, __NR_ia32_prctl)
-#define SM_PRCTL_HI MAX(__NR_prctl, __NR_ia32_prctl)
-#else
-#define SM_PRCTL_LO __NR_prctl
-#define SM_PRCTL_HI __NR_prctl
-#endif
+#define SM_PRCTL_LO MIN(SM_NR_PRCTL, SM_NR_COMPAT_PRCTL)
+#define SM_PRCTL_HI MAX(SM_NR_PRCTL, SM_NR_COMPAT_PRCTL)
 static_assert(SM_PRCTL_HI - SM_PRCTL_LO < 32);
 
 static __always_inline bool sm_maybe_prctl(unsigned long nr)
@@ -244,13 +240,13 @@ static __always_inline bool sm_maybe_prctl(unsigned long nr)
  * path. The probe spells the same two tests out itself, so that the
  * unconfined path never computes the ABI.
  */
-bool sm_probe_passes_test(u8 word, bool ia32, long nr)
+bool sm_probe_passes_test(u8 word, bool compat, long nr)
 {
 	if (!word)
 		return !sm_maybe_prctl(nr);
-	if (sm_fast_allowed(word, ia32, nr))
+	if (sm_fast_allowed(word, compat, nr))
 		return true;
-	return (word & SM_TABLE_WORD) && sm_table_fast(word, ia32, nr) == 0;
+	return (word & SM_TABLE_WORD) && sm_table_fast(word, compat, nr) == 0;
 }
 
 /*
@@ -259,12 +255,12 @@ bool sm_probe_passes_test(u8 word, bool ia32, long nr)
  */
 static notrace noinline __noclone void sm_probe_slow(void *data, struct pt_regs *regs, long id, u8 word)
 {
-	bool ia32 = sm_in_ia32_syscall();
+	bool compat = sm_in_compat_syscall();
 	int fast;
 
 	/* A table's constant decisions, before calling Rust (rust/sm_shim.h). */
 	if (word & SM_TABLE_WORD) {
-		fast = sm_table_fast_probe(word, ia32, id);
+		fast = sm_table_fast_probe(word, compat, id);
 		if (fast == 0)
 			return;
 		if (fast > 0) {
@@ -272,7 +268,7 @@ static notrace noinline __noclone void sm_probe_slow(void *data, struct pt_regs 
 			return;
 		}
 	}
-	sm_rs_sys_enter(regs, id, word, ia32);
+	sm_rs_sys_enter(regs, id, word, compat);
 }
 
 /*
@@ -296,7 +292,7 @@ notrace void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 	if (likely(!word)) {
 		if (likely(!sm_maybe_prctl(id)))
 			return;
-	} else if (likely(sm_fast_allowed(word, sm_in_ia32_syscall(), id))) {
+	} else if (likely(sm_fast_allowed(word, sm_in_compat_syscall(), id))) {
 		return;
 	}
 	sm_probe_slow(data, regs, id, word);

@@ -29,8 +29,8 @@ void sm_tp_sync(void);
 
 /* The sys_enter probe (C fast path) and its Rust slow path. */
 void sm_probe_sys_enter(void *data, struct pt_regs *regs, long id);
-void sm_rs_sys_enter(struct pt_regs *regs, long id, u8 word, bool ia32);
-bool sm_probe_passes_test(u8 word, bool ia32, long nr);
+void sm_rs_sys_enter(struct pt_regs *regs, long id, u8 word, bool compat);
+bool sm_probe_passes_test(u8 word, bool compat, long nr);
 
 /* Syscall registers of the current task (asm/syscall.h). */
 void sm_syscall_args(struct pt_regs *regs, unsigned long args[6]);
@@ -66,15 +66,17 @@ static __always_inline u8 sm_current_state_inline(void)
 	return READ_ONCE(sm_state[tgid & (PID_MAX_LIMIT - 1)]);
 }
 
-/* Whether the current syscall entered through the ia32 compat paths. */
-static __always_inline bool sm_in_ia32_syscall(void)
-{
-#ifdef CONFIG_X86
-	return in_ia32_syscall();
+/*
+ * The architecture's facts: sm_in_compat_syscall(), SM_NR_PRCTL and
+ * SM_NR_COMPAT_PRCTL, sm_stack_regs(), sm_fork_regs_fresh().
+ */
+#if defined(CONFIG_X86_64)
+#include "../src/arch/x86_64.h"
+#elif defined(CONFIG_ARM64)
+#include "../src/arch/arm64.h"
 #else
-	return false;
+#error "seccomp_mode supports x86_64 and arm64 (src/arch/)"
 #endif
-}
 
 /* Object checks (rust/sm_objects.c): kprobes and their Rust decisions. */
 struct sm_open_facts {
@@ -95,7 +97,7 @@ bool sm_rs_socket_create(int family, u8 word);
 bool sm_rs_ptrace_access(int target_tgid, unsigned int mode, u8 word);
 bool sm_rs_module_request(const u8 *name, size_t len, u8 word);
 bool sm_rs_capable(int cap, bool audit, u8 word);
-bool sm_rs_seccomp_entry(struct pt_regs *regs, long nr, u8 word, bool ia32);
+bool sm_rs_seccomp_entry(struct pt_regs *regs, long nr, u8 word, bool compat);
 bool sm_current_has_io_uring(void);
 bool sm_task_has_io_uring(struct task_struct *task);
 bool sm_uring_seen_current(void);
@@ -145,7 +147,7 @@ void *sm_retire_node(void);
 void sm_retire_node_free(void *node);
 void sm_retire_queue(void *node, void *ptr, void (*drop)(void *ptr));
 void sm_table_fast_set(unsigned int slot, void *fast);
-int sm_table_fast(u8 word, bool ia32, unsigned long nr);
+int sm_table_fast(u8 word, bool compat, unsigned long nr);
 
 /*
  * The table modes' fast path. For each table slot, the syscalls whose
@@ -164,8 +166,9 @@ int sm_table_fast(u8 word, bool ia32, unsigned long nr);
 struct sm_table_fast {
 	u64 __percpu *counters;
 	/*
-	 * For x86_64 and ia32: 0 = not constant; else bit 31 set, bits 0-15
-	 * the counter and bits 16-27 the errno to answer (0: ALLOW).
+	 * For the native and the compat ABI: 0 = not constant; else bit 31
+	 * set, bits 0-15 the counter and bits 16-27 the errno to answer
+	 * (0: ALLOW).
 	 */
 	u32 decide[2][SM_TABLE_NRS];
 };
@@ -178,7 +181,7 @@ extern struct sm_table_fast __rcu *sm_table_fasts[SM_TABLE_SLOTS];
  * must decide (in Rust). Called in an RCU Tasks Trace read-side section:
  * the sys_enter tracepoint's own, in the probe.
  */
-static __always_inline int sm_table_fast_probe(u8 word, bool ia32, unsigned long nr)
+static __always_inline int sm_table_fast_probe(u8 word, bool compat, unsigned long nr)
 {
 	struct sm_table_fast *t;
 	u32 d;
@@ -189,7 +192,7 @@ static __always_inline int sm_table_fast_probe(u8 word, bool ia32, unsigned long
 				  rcu_read_lock_trace_held());
 	if (unlikely(!t))
 		return -1;
-	d = t->decide[ia32][array_index_nospec(nr, SM_TABLE_NRS)];
+	d = t->decide[compat][array_index_nospec(nr, SM_TABLE_NRS)];
 	if (!d)
 		return -1;
 #ifndef SM_NO_COUNTERS

@@ -150,12 +150,12 @@ void sm_table_fast_set(unsigned int slot, void *fast)
  * sm_table_fast_probe() (rust/sm_shim.h) outside the probe, for the KUnit
  * suites: in an RCU Tasks Trace read-side section of its own.
  */
-int sm_table_fast(u8 word, bool ia32, unsigned long nr)
+int sm_table_fast(u8 word, bool compat, unsigned long nr)
 {
 	int ret;
 
 	rcu_read_lock_trace();
-	ret = sm_table_fast_probe(word, ia32, nr);
+	ret = sm_table_fast_probe(word, compat, nr);
 	rcu_read_unlock_trace();
 	return ret;
 }

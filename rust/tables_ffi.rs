@@ -27,7 +27,7 @@ unsafe extern "C" {
     fn sm_current_init_ns_sys_admin() -> bool;
     fn sm_current_may_enter_table() -> bool;
     fn sm_table_fast_set(slot: c_uint, fast: *mut c_void);
-    fn sm_table_fast(word: u8, ia32: bool, nr: c_ulong) -> c_int;
+    fn sm_table_fast(word: u8, compat: bool, nr: c_ulong) -> c_int;
     fn sm_retire_init() -> c_int;
     fn sm_retire_exit();
     fn sm_retire_node() -> *mut c_void;
@@ -285,12 +285,12 @@ impl FastTable {
         Ok(t)
     }
 
-    /// Syscall `nr` of x86_64 (or `ia32`) is a constant decision counting
+    /// Syscall `nr` of the native (or `compat`) ABI is a constant decision counting
     /// `counter` (below the counters' count): `ALLOW` for `errno` 0, else
     /// that errno (1 to 4095).
     pub(crate) fn set(
         &mut self,
-        ia32: bool,
+        compat: bool,
         nr: usize,
         counter: u16,
         errno: u16,
@@ -299,7 +299,7 @@ impl FastTable {
         if u32::from(counter) >= counters.n || !ptr::eq(counters.p, self.counters) || errno > 4095 {
             return;
         }
-        if let Some(c) = self.decide[usize::from(ia32)].get_mut(nr) {
+        if let Some(c) = self.decide[usize::from(compat)].get_mut(nr) {
             *c = SM_TABLE_CONSTANT | u32::from(counter) | (u32::from(errno) << 16);
         }
     }
@@ -309,9 +309,9 @@ impl FastTable {
 /// word `word` (counted, as the probe counts it): `Some(0)` allow,
 /// `Some(e)` answer errno `e`, `None` for Rust to decide. For KUnit.
 #[allow(dead_code)]
-pub(crate) fn fast_decision(word: u8, ia32: bool, nr: u64) -> Option<u16> {
+pub(crate) fn fast_decision(word: u8, compat: bool, nr: u64) -> Option<u16> {
     // SAFETY: reads the published fast tables under RCU; counts a hit.
-    let r = unsafe { sm_table_fast(word, ia32, nr as c_ulong) };
+    let r = unsafe { sm_table_fast(word, compat, nr as c_ulong) };
     u16::try_from(r).ok()
 }
 

@@ -20,6 +20,7 @@ use kernel::sync::Arc;
 
 use kernel::fmt;
 
+use crate::arch::{self, MAX_ABIS};
 use crate::audit::{self, HeldKill, Origin};
 use crate::ffi::{self, InsertError, SyscallRegs, Task};
 use crate::objects::{self, OpenFacts, OpenRefusal};
@@ -28,30 +29,11 @@ use crate::policy::{self, Conf, State, Verdict, PR_SECCOMP_MODE_GET, PR_SECCOMP_
 use crate::tablemode::{self, Label, Outcome};
 use crate::tables::{tables, Abi};
 
-#[cfg(not(CONFIG_X86_64))]
-compile_error!("only x86_64 has an arch shim so far; the arm64 tables are data for the port");
-
-/// The ABIs a syscall can arrive with on this architecture.
-pub(crate) const RUNTIME_ABIS: [Abi; 3] = [Abi::X86_64, Abi::Ia32, Abi::X32];
-
-/// The index of `abi` in the counters and in the complain-mode bitmaps.
+/// The index of `abi` in the counters and in the complain-mode bitmaps (its
+/// position in this architecture's ABIs; the syscall probes only classify
+/// into those).
 fn abi_index(abi: Abi) -> usize {
-    match abi {
-        Abi::X86_64 | Abi::Arm64 => 0,
-        Abi::Ia32 | Abi::Arm => 1,
-        Abi::X32 => 2,
-    }
-}
-
-/// The name of an ABI in log lines and the status file.
-pub(crate) fn abi_name(abi: Abi) -> &'static str {
-    match abi {
-        Abi::X86_64 => "x86_64",
-        Abi::Ia32 => "ia32",
-        Abi::X32 => "x32",
-        Abi::Arm64 => "arm64",
-        Abi::Arm => "arm",
-    }
+    arch::THIS.index_of(abi).unwrap_or(0)
 }
 
 /// Bits per ABI in the complain-mode bitmap: one per number in `0..512`,
@@ -70,7 +52,7 @@ pub(crate) struct Confined {
     /// The confinement tree it belongs to (its log budget).
     origin: Arc<Origin>,
     /// Complain mode: which (ABI, number) pairs were logged already.
-    logged: [[Atomic<u64>; LOGGED_WORDS]; 3],
+    logged: [[Atomic<u64>; LOGGED_WORDS]; MAX_ABIS],
     /// Table modes: which `LOG` rules (by index) were logged already, for
     /// table generation `rule_gen`.
     rule_logged: [Atomic<u64>; RULE_WORDS],
@@ -88,7 +70,7 @@ impl Confined {
             comm: policy::sanitize_comm(task.comm()),
             violations: Atomic::new(0),
             origin,
-            logged: [const { [const { Atomic::new(0) }; LOGGED_WORDS] }; 3],
+            logged: [const { [const { Atomic::new(0) }; LOGGED_WORDS] }; MAX_ABIS],
             rule_logged: [const { Atomic::new(0) }; RULE_WORDS],
             rule_gen: Atomic::new(0),
         }
@@ -116,7 +98,7 @@ impl Confined {
 
     /// The word and bit of (abi, nr) in the complain-mode bitmap.
     fn logged_bit(&self, abi: Abi, nr: i64) -> (&Atomic<u64>, u64) {
-        let bit = match usize::try_from(nr & !policy::X32_SYSCALL_BIT) {
+        let bit = match usize::try_from(arch::THIS.table_nr(abi, nr)) {
             Ok(n) if n < LOGGED_BITS - 1 => n,
             _ => LOGGED_BITS - 1,
         };
@@ -162,8 +144,8 @@ const KILLED: usize = 1;
 const LOGGED: usize = 2;
 
 /// `[mode - 1][abi][kind]` event counters.
-static COUNTERS: [[[Atomic<u64>; 3]; 3]; 2] =
-    [const { [const { [const { Atomic::new(0) }; 3] }; 3] }; 2];
+static COUNTERS: [[[Atomic<u64>; 3]; MAX_ABIS]; 2] =
+    [const { [const { [const { Atomic::new(0) }; 3] }; MAX_ABIS] }; 2];
 
 fn count(mode: u32, abi: Abi, kind: usize) {
     if let Some(per_mode) = COUNTERS.get((mode as usize).wrapping_sub(1)) {
@@ -194,9 +176,9 @@ fn our_prctl(abi: Abi, nr: i64, regs: &SyscallRegs<'_>) -> Option<(u32, [u64; 4]
 /// mode word: an unconfined caller's syscalls other than `prctl`, and a
 /// confined caller's syscalls in its mode's fast bitmap
 /// ([`crate::tables::FAST_ALLOW`]).
-pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, ia32: bool) {
+pub(crate) fn sys_enter(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, compat: bool) {
     let state = State::decode(word);
-    let abi = policy::classify_x86(ia32, nr);
+    let abi = arch::THIS.classify(compat, nr);
     if let Some((option, args)) = our_prctl(abi, nr, regs) {
         // In mode 1 even our prctl is a violation, as in strict mode.
         if let Some(s) = state.filter(|s| s.mode == policy::MODE_STRICT) {
@@ -324,7 +306,7 @@ fn log_rule(
         task.tgid(),
         comm_str(&comm),
         tablemode::mode_of(slot).unwrap_or(0),
-        abi_name(abi),
+        abi.name(),
         nr,
         syscall_name(abi, nr),
         label
@@ -336,7 +318,7 @@ fn log_rule(
 /// are x32's own rows.
 fn syscall_name(abi: Abi, nr: i64) -> &'static str {
     match abi {
-        Abi::X32 => crate::tables::x32_name(nr & !policy::X32_SYSCALL_BIT),
+        Abi::X32 => crate::tables::x32_name(arch::THIS.table_nr(abi, nr)),
         _ => tables(abi).map_or("?", |t| t.name(nr)),
     }
 }
@@ -428,7 +410,7 @@ fn log_violation(
             task.tgid(),
             comm_str(&comm),
             s.mode,
-            abi_name(abi),
+            abi.name(),
             nr,
             syscall_name(abi, nr),
             rule
@@ -439,7 +421,7 @@ fn log_violation(
             task.tgid(),
             comm_str(&comm),
             s.mode,
-            abi_name(abi),
+            abi.name(),
             nr,
             syscall_name(abi, nr)
         ),
@@ -572,14 +554,14 @@ fn enter(regs: &SyscallRegs<'_>, abi: Abi, args: [u64; 4], word: u8, new: Conf) 
 
 /// Counts a process entering mode `mode` from outside (`SM_IOC_CONFINE`).
 pub(crate) fn count_entered(mode: u32) {
-    count(mode, Abi::X86_64, ENTERED);
+    count(mode, arch::THIS.native(), ENTERED);
 }
 
 /// A process confined from outside began an `io_uring_setup` that did not
 /// see its new mode word: killed before a ring can run calls unseen.
 pub(crate) fn kill_raced_uring(task: &Task<'_>, s: Conf) {
     task.kill();
-    count(s.mode, Abi::X86_64, KILLED);
+    count(s.mode, arch::THIS.native(), KILLED);
     if ffi::log_ratelimit() {
         let comm = policy::sanitize_comm(task.comm());
         pr_info!(
@@ -596,7 +578,7 @@ pub(crate) fn kill_raced_uring(task: &Task<'_>, s: Conf) {
 /// so the process is killed before it does.
 fn uring_race(regs: &SyscallRegs<'_>, s: Conf) {
     ffi::kill_current();
-    count(s.mode, Abi::X86_64, KILLED);
+    count(s.mode, arch::THIS.native(), KILLED);
     let entry = ffi::procs_current(regs);
     if let Some(e) = entry {
         e.violations.add(1, Relaxed);
@@ -618,8 +600,8 @@ fn uring_race(regs: &SyscallRegs<'_>, s: Conf) {
 /// supervisor, an `ERRNO` or `TRACE` action) completes a syscall its mode
 /// refuses. Returns whether to skip the filter and the syscall (the process
 /// was killed).
-pub(crate) fn seccomp_entry(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, ia32: bool) -> bool {
-    let abi = policy::classify_x86(ia32, nr);
+pub(crate) fn seccomp_entry(regs: &mut SyscallRegs<'_>, nr: i64, word: u8, compat: bool) -> bool {
+    let abi = arch::THIS.classify(compat, nr);
     if let Some((slot, log)) = policy::table_slot(word) {
         return our_prctl(abi, nr, regs).is_none()
             && !table_syscall(regs, slot, log, abi, nr, false);
@@ -900,9 +882,7 @@ pub(crate) fn exec(task: &Task<'_>) {
 /// One held-back kill in the status file:
 /// `<tag> pid origin mode abi syscall comm`.
 fn print_kill(m: &SeqFile, tag: &str, k: &HeldKill) {
-    let abi = RUNTIME_ABIS
-        .into_iter()
-        .find(|&a| abi_index(a) == usize::from(k.abi));
+    let abi = arch::THIS.abis.get(usize::from(k.abi));
     kernel::seq_print!(
         m,
         "{} {} {} {} {} {} {}\n",
@@ -910,7 +890,7 @@ fn print_kill(m: &SeqFile, tag: &str, k: &HeldKill) {
         k.tgid,
         k.origin,
         k.mode,
-        abi.map_or("?", abi_name),
+        abi.map_or("?", |a| a.name()),
         k.nr,
         comm_str(&k.comm)
     );
@@ -934,13 +914,12 @@ pub(crate) fn status(m: &SeqFile) {
     });
     kernel::seq_print!(m, "# mode abi entered killed logged\n");
     for (i, per_mode) in COUNTERS.iter().enumerate() {
-        for abi in RUNTIME_ABIS {
-            let c = &per_mode[abi_index(abi)];
+        for (c, abi) in per_mode.iter().zip(arch::THIS.abis) {
             kernel::seq_print!(
                 m,
                 "{} {} {} {} {}\n",
                 i + 1,
-                abi_name(abi),
+                abi.name(),
                 c[ENTERED].load(Relaxed),
                 c[KILLED].load(Relaxed),
                 c[LOGGED].load(Relaxed)

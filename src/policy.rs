@@ -7,7 +7,8 @@
 use kernel::bindings;
 use kernel::prelude::*;
 
-use crate::tables::{tables, Abi};
+use crate::arch;
+use crate::tables::{self, tables, Abi};
 
 /// `prctl` option that enters a mode: `prctl(PR_SECCOMP_MODE_SET, mode, flags, 0, 0)`.
 pub(crate) const PR_SECCOMP_MODE_SET: u32 = 0x5343_4d53;
@@ -20,9 +21,6 @@ pub(crate) const MODE_STRICT: u8 = 1;
 pub(crate) const MODE_DAEMON: u8 = 2;
 /// Complain mode: violations are logged and allowed.
 pub(crate) const FLAG_LOG: u64 = 1;
-
-/// x32 syscalls have this bit set in their number on x86_64.
-pub(crate) const X32_SYSCALL_BIT: i64 = 0x4000_0000;
 
 /// Every `CLONE_NEW*` flag `clone` accepts (`CLONE_NEWTIME` only exists for
 /// `clone3`; in `clone` its bit is part of the exit signal).
@@ -222,18 +220,6 @@ pub(crate) fn get(cur: Option<State>, args: [u64; 4]) -> Result<u8> {
     Ok(cur.map_or(0, |s| s.mode))
 }
 
-/// The ABI of a syscall on x86_64 given whether it came through the ia32
-/// entry points and its number as the kernel dispatches it.
-pub(crate) fn classify_x86(ia32: bool, nr: i64) -> Abi {
-    if ia32 {
-        Abi::Ia32
-    } else if nr >= 0 && nr & X32_SYSCALL_BIT != 0 {
-        Abi::X32
-    } else {
-        Abi::X86_64
-    }
-}
-
 /// What happens to a syscall of a confined process.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Verdict {
@@ -400,3 +386,38 @@ pub(crate) fn sanitize_comm(mut comm: [u8; 16]) -> [u8; 16] {
     }
     comm
 }
+
+/// Mode words with a row in [`FAST_ALLOW`] per ABI: 0 to 7 (see
+/// [`State::encode`]); any other word takes the slow path.
+pub(crate) const FAST_WORDS: usize = 8;
+
+/// Rows of [`FAST_ALLOW`]: one per mode word and ABI (native, compat).
+pub(crate) const FAST_ROWS: usize = 2 * FAST_WORDS;
+
+/// The type of [`FAST_ALLOW`]: `unsigned long sm_fast_allow[16][8]` in C.
+pub(crate) type FastAllow = [[u64; tables::WORDS]; FAST_ROWS];
+
+/// The row of [`FAST_ALLOW`] for a syscall of a process with mode word
+/// `word` (below [`FAST_WORDS`]) that the kernel runs as a compat syscall
+/// or not.
+pub(crate) const fn fast_row(word: u8, compat: bool) -> usize {
+    word as usize + if compat { FAST_WORDS } else { 0 }
+}
+
+/// The bitmaps of the probe's fast path (exported to C as `sm_fast_allow`):
+/// row [`fast_row`] holds the syscalls of the native or compat ABI of this
+/// architecture that the word's mode allows whatever their arguments; the
+/// rows of words that encode no state are empty. Built at compile time from
+/// the tables; numbers told apart by a bit (x32) are outside every row.
+pub(crate) const FAST_ALLOW: FastAllow = {
+    let mut rows = [[0u64; tables::WORDS]; FAST_ROWS];
+    let mut word = 0;
+    while word < FAST_WORDS as u8 {
+        if let Some(s) = State::decode(word) {
+            rows[fast_row(word, false)] = tables::fast_words(arch::THIS.native(), s.mode);
+            rows[fast_row(word, true)] = tables::fast_words(arch::THIS.compat(), s.mode);
+        }
+        word += 1;
+    }
+    rows
+};

@@ -11,6 +11,7 @@
 use kernel::miscdevice::MiscDeviceRegistration;
 use kernel::prelude::*;
 
+mod arch;
 mod audit;
 mod confine;
 #[path = "../rust/confine_ffi.rs"]
@@ -101,7 +102,7 @@ impl kernel::Module for SeccompMode {
         } else {
             None
         };
-        pr_info!("loaded\n");
+        pr_info!("loaded on {}\n", arch::THIS.name);
         Ok(SeccompMode {
             _registration: registration,
             _objects: objects,

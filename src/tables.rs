@@ -15,7 +15,6 @@ mod ia32_args;
 mod x86_64;
 mod x86_64_args;
 
-use crate::policy::State;
 use crate::sysset::SyscallSet;
 
 /// One syscall: its number and its name in the kernel's syscall table.
@@ -35,7 +34,7 @@ impl Sys {
 }
 
 /// Words of the table bitmaps: room for syscall numbers `0..512`.
-const WORDS: usize = 8;
+pub(crate) const WORDS: usize = 8;
 
 /// The bitmap type of every table.
 pub(crate) type Set = SyscallSet<WORDS>;
@@ -65,6 +64,19 @@ pub(crate) enum Abi {
     Arm64,
     /// AArch32 compat on arm64.
     Arm,
+}
+
+impl Abi {
+    /// The ABI's name in log lines, the status file and table chains.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Abi::X86_64 => "x86_64",
+            Abi::Ia32 => "ia32",
+            Abi::X32 => "x32",
+            Abi::Arm64 => "arm64",
+            Abi::Arm => "arm",
+        }
+    }
 }
 
 /// The tables of one ABI.
@@ -192,15 +204,33 @@ macro_rules! abi_tables {
     };
 }
 
-/// The x86_64 tables as a constant, for [`FAST_ALLOW`].
+/// The tables as constants, for [`fast_words`].
 const X86_64_TABLES: AbiTables = abi_tables!(x86_64);
-/// The ia32 tables as a constant, for [`FAST_ALLOW`].
 const IA32_TABLES: AbiTables = abi_tables!(ia32);
+const ARM64_TABLES: AbiTables = abi_tables!(arm64);
+const ARM_TABLES: AbiTables = abi_tables!(arm);
 
 static X86_64: AbiTables = X86_64_TABLES;
 static IA32: AbiTables = IA32_TABLES;
-static ARM64: AbiTables = abi_tables!(arm64);
-static ARM: AbiTables = abi_tables!(arm);
+static ARM64: AbiTables = ARM64_TABLES;
+static ARM: AbiTables = ARM_TABLES;
+
+/// At compile time, the bitmap words of the syscalls of `abi` that `mode`
+/// allows whatever their arguments (the probe's fast path; empty for x32,
+/// which has no table, and for any mode but 1 and 2).
+pub(crate) const fn fast_words(abi: Abi, mode: u8) -> [u64; WORDS] {
+    let mode = mode as usize;
+    if mode >= 4 {
+        return [0; WORDS];
+    }
+    match abi {
+        Abi::X86_64 => X86_64_TABLES.fast[mode].words(),
+        Abi::Ia32 => IA32_TABLES.fast[mode].words(),
+        Abi::Arm64 => ARM64_TABLES.fast[mode].words(),
+        Abi::Arm => ARM_TABLES.fast[mode].words(),
+        Abi::X32 => [0; WORDS],
+    }
+}
 
 /// The tables of `abi`, or `None` for an ABI that no mode allows anything of.
 pub(crate) fn tables(abi: Abi) -> Option<&'static AbiTables> {
@@ -252,39 +282,3 @@ pub(crate) fn arg_sizes(abi: Abi, nr: u32) -> Option<[u8; 6]> {
 pub(crate) fn x32_rows() -> &'static [Sys] {
     x86_64::X32_NAMES
 }
-
-/// Mode words with a row in [`FAST_ALLOW`] per ABI: 0 to 7 (see
-/// `policy::State::encode`); any other word takes the slow path.
-pub(crate) const FAST_WORDS: usize = 8;
-
-/// Rows of [`FAST_ALLOW`]: one per mode word and ABI (x86_64, ia32).
-pub(crate) const FAST_ROWS: usize = 2 * FAST_WORDS;
-
-/// The type of [`FAST_ALLOW`]: `unsigned long sm_fast_allow[16][8]` in C.
-pub(crate) type FastAllow = [[u64; WORDS]; FAST_ROWS];
-
-/// The row of [`FAST_ALLOW`] for a syscall of a process with mode word
-/// `word` (below [`FAST_WORDS`]) that came through the ia32 entry points or
-/// not.
-pub(crate) const fn fast_row(word: u8, ia32: bool) -> usize {
-    word as usize + if ia32 { FAST_WORDS } else { 0 }
-}
-
-/// The bitmaps of the probe's fast path on x86_64 (exported to C as
-/// `sm_fast_allow`): row [`fast_row`] holds the syscalls of that ABI that the
-/// word's mode allows whatever their arguments; the rows of words that
-/// encode no state are empty. Built at compile time from the tables; x32
-/// numbers are outside every row.
-pub(crate) const FAST_ALLOW: FastAllow = {
-    let mut rows = [[0u64; WORDS]; FAST_ROWS];
-    let mut word = 0;
-    while word < FAST_WORDS as u8 {
-        if let Some(s) = State::decode(word) {
-            let mode = s.mode as usize;
-            rows[fast_row(word, false)] = X86_64_TABLES.fast[mode].words();
-            rows[fast_row(word, true)] = IA32_TABLES.fast[mode].words();
-        }
-        word += 1;
-    }
-    rows
-};

@@ -1,22 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The [`Catalog`] of this architecture for the rules code: the ABIs (one
-//! built-in chain each), their syscall names and argument prototypes, all
-//! from the module's static tables.
+//! The [`Catalog`] of this architecture for the rules code: the ABIs of
+//! [`arch::THIS`] (one built-in chain each, in its order: `x86_64`, `ia32`,
+//! `x32`, or `arm64`, `arm`), their syscall names and argument prototypes,
+//! all from the module's static tables.
 
-use crate::policy::X32_SYSCALL_BIT;
+use crate::arch::{self, Arch, MAX_ABIS};
 use crate::rules::Catalog;
 use crate::tables::{self, tables, Abi};
 
-/// The ABIs of x86_64 in chain order: `x86_64`, `ia32`, `x32`.
-pub(crate) const ABIS: [Abi; 3] = [Abi::X86_64, Abi::Ia32, Abi::X32];
+/// The chain names of `arch`, in the order of its ABIs, then empty.
+const fn chain_names(arch: &Arch) -> [&'static str; MAX_ABIS] {
+    let mut names = [""; MAX_ABIS];
+    let mut i = 0;
+    while i < arch.abis.len() {
+        names[i] = arch.abis[i].name();
+        i += 1;
+    }
+    names
+}
 
-/// The chain names, in the order of [`ABIS`].
-const NAMES: [&str; 3] = ["x86_64", "ia32", "x32"];
+/// This architecture's chain names, then empty.
+static NAMES: [&str; MAX_ABIS] = chain_names(arch::THIS);
 
-/// Index sizes: x86_64 and ia32 numbers are below 512; x32 numbers (bit 30
-/// cleared) below 1024.
-const INDEX: [u32; 3] = [512, 512, 1024];
+/// This architecture's chain names.
+fn chains() -> &'static [&'static str] {
+    NAMES.get(..arch::THIS.abis.len()).unwrap_or(&[])
+}
 
 /// The calls no table may `ALLOW`: they start another program or queue work
 /// that runs without passing the syscall entry.
@@ -30,34 +40,30 @@ const NEVER_ALLOW: [&str; 5] = [
 
 /// The chain (ABI index) of a runtime ABI.
 pub(crate) fn chain_of(abi: Abi) -> usize {
-    match abi {
-        Abi::X86_64 | Abi::Arm64 => 0,
-        Abi::Ia32 | Abi::Arm => 1,
-        Abi::X32 => 2,
-    }
+    arch::THIS.index_of(abi).unwrap_or(0)
 }
 
 /// This architecture's catalog.
-pub(crate) struct X86Catalog;
+pub(crate) struct ArchCatalog;
 
-impl X86Catalog {
+impl ArchCatalog {
     fn abi(abi: usize) -> Option<Abi> {
-        ABIS.get(abi).copied()
+        arch::THIS.abis.get(abi).copied()
     }
 
     /// The name of chain (ABI index) `abi`.
     pub(crate) fn name(abi: usize) -> &'static str {
-        NAMES.get(abi).copied().unwrap_or("?")
+        chains().get(abi).copied().unwrap_or("?")
     }
 }
 
-impl Catalog for X86Catalog {
+impl Catalog for ArchCatalog {
     fn abis(&self) -> &'static [&'static str] {
-        &NAMES
+        chains()
     }
 
     fn index_size(&self, abi: usize) -> u32 {
-        INDEX.get(abi).copied().unwrap_or(0)
+        arch::THIS.index.get(abi).copied().unwrap_or(0)
     }
 
     fn nr_of(&self, abi: usize, name: &str) -> Option<u32> {
@@ -107,14 +113,5 @@ impl Catalog for X86Catalog {
 /// [`Catalog::index_of`] without the trait object, for the hot path.
 #[inline]
 pub(crate) fn index_of(abi: usize, raw_nr: i64) -> Option<u32> {
-    let nr = if abi == 2 {
-        if raw_nr & X32_SYSCALL_BIT == 0 {
-            return None;
-        }
-        raw_nr & !X32_SYSCALL_BIT
-    } else {
-        raw_nr
-    };
-    let size = INDEX.get(abi).copied()?;
-    u32::try_from(nr).ok().filter(|&n| n < size)
+    arch::THIS.rule_index(abi, raw_nr)
 }

@@ -21,6 +21,7 @@ use kernel::prelude::*;
 use kernel::sync::atomic::{Atomic, Relaxed};
 use kernel::sync::SpinLock;
 
+use crate::arch;
 use crate::ffi;
 use crate::policy::{self, TABLE_SLOTS};
 use crate::rules::alloc::List;
@@ -30,7 +31,7 @@ use crate::rules::{self, errnos, eval, parse, print, Catalog, Error as RuleError
 use crate::tables::{tables, Abi};
 use crate::tables_ffi::{self, FastTable, PerCpu, RcuSlot, RetireNode, FAST_NRS, REGISTRY};
 
-use catalog::X86Catalog;
+use catalog::ArchCatalog;
 
 /// One generation of a table: what processes in its mode decide with.
 pub(crate) struct Gen {
@@ -121,7 +122,7 @@ impl Learned {
                 continue;
             }
             let size = pos
-                .and_then(|p| X86Catalog.arg_size(chain, p, arg))
+                .and_then(|p| ArchCatalog.arg_size(chain, p, arg))
                 .unwrap_or(8);
             let raw_v = args.get(arg).copied().unwrap_or(0);
             let v = if size >= 8 {
@@ -291,12 +292,12 @@ fn label(g: &Gen, abi: usize, counter: u32) -> Label {
     let (name, number) = match t.rules.get(counter as usize) {
         Some(r) => {
             let name = match r.chain {
-                ChainRef::Builtin(a) => X86Catalog::name(usize::from(a)),
+                ChainRef::Builtin(a) => ArchCatalog::name(usize::from(a)),
                 ChainRef::User(u) => t.users.get(usize::from(u)).map_or("?", |u| u.name.as_str()),
             };
             (name, t.rule_number(counter as usize) as u32)
         }
-        None => (X86Catalog::name(abi), 0),
+        None => (ArchCatalog::name(abi), 0),
     };
     for (d, s) in chain.iter_mut().zip(name.bytes()) {
         *d = s;
@@ -365,8 +366,9 @@ pub(crate) fn decide(
     })
 }
 
-/// The fast path of a compiled table: every x86_64 and ia32 syscall whose
-/// decision does not depend on the arguments and is `ALLOW` or an errno —
+/// The fast path of a compiled table: every syscall of the native and compat
+/// ABIs whose decision does not depend on the arguments and is `ALLOW` or an
+/// errno —
 /// its bucket starts with an untested decision (a `MODE1`/`MODE2` one if
 /// the static table allows the call whatever the arguments), or it is empty
 /// and the policy is `ERRNO`/`ENOSYS`, or `MODE1`/`MODE2` falling through to
@@ -374,7 +376,7 @@ pub(crate) fn decide(
 /// always handles first. Kills are never constant: they log.
 fn fast_table(c: &Compiled, counters: &PerCpu) -> Result<KBox<FastTable>> {
     let mut fast = FastTable::new(counters)?;
-    for (chain, abi) in [(0usize, Abi::X86_64), (1, Abi::Ia32)] {
+    for (chain, abi) in [(0usize, arch::THIS.native()), (1, arch::THIS.compat())] {
         let Some(t) = tables(abi) else {
             continue;
         };
@@ -387,7 +389,7 @@ fn fast_table(c: &Compiled, counters: &PerCpu) -> Result<KBox<FastTable>> {
             Action::Kill => None,
         };
         let policy = c.chains.get(chain).map_or(Action::Kill, |ch| ch.policy);
-        for nr in 0..FAST_NRS.min(X86Catalog.index_size(chain) as usize) {
+        for nr in 0..FAST_NRS.min(ArchCatalog.index_size(chain) as usize) {
             if nr == t.prctl as usize {
                 continue;
             }
@@ -455,7 +457,7 @@ pub(crate) fn commit(text: &[u8], opts: CommitOpts) -> Result<u64, CommitError> 
         loosen,
         if_gen,
     } = opts;
-    let cat = X86Catalog;
+    let cat = ArchCatalog;
     let rs = parse::parse(text, &cat)?;
     // Compile everything and allocate every counter before taking the lock:
     // an allocation failure leaves the old tables untouched.
@@ -639,7 +641,7 @@ pub(crate) fn commit(text: &[u8], opts: CommitOpts) -> Result<u64, CommitError> 
 /// The enforced tables as `smctl save -c` text, appended to `out`, in
 /// mode order, after a line `# generation N`.
 pub(crate) fn dump(out: &mut List<u8>) -> Result {
-    let cat = X86Catalog;
+    let cat = ArchCatalog;
     let reg = REGISTRY.lock();
     print::generation_line(out, reg.generation).map_err(|_| ENOMEM)?;
     // In mode order: the next larger mode each time (at most 64 slots).
@@ -673,7 +675,7 @@ pub(crate) fn dump(out: &mut List<u8>) -> Result {
 /// Appends learn mode's records of table `mode` (see [`print::learned`]).
 /// Each record is copied out under the spinlock and printed outside it.
 fn dump_learned(out: &mut List<u8>, mode: u32, learned: &SpinLock<Learned>) -> Result {
-    let cat = X86Catalog;
+    let cat = ArchCatalog;
     let mut i = 0;
     loop {
         let Some(r) = learned.lock().records.get(i).copied() else {

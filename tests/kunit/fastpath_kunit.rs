@@ -3,15 +3,19 @@
 //! KUnit suite for the probe's fast path: the syscalls it lets run without
 //! the Rust slow path are exactly those whose verdict is `Allow` whatever
 //! their arguments, and the C probe's decision (`sm_probe_passes` in
-//! `rust/sm_shim.c`) agrees with the policy for every mode word.
+//! `rust/sm_shim.c`) agrees with the policy for every mode word, for the
+//! ABIs of the architecture it runs on.
 
 use kernel::prelude::*;
 
 #[kunit_tests(seccomp_mode_fastpath)]
 mod tests {
+    use crate::arch::{self, X32_SYSCALL_BIT};
     use crate::ffi::probe_passes;
-    use crate::policy::{classify_x86, verdict, State, Verdict, CLONE_NEW_MASK, X32_SYSCALL_BIT};
-    use crate::tables::{fast_row, tables, Abi, FAST_ALLOW, FAST_WORDS};
+    use crate::policy::{
+        fast_row, verdict, State, Verdict, CLONE_NEW_MASK, FAST_ALLOW, FAST_WORDS,
+    };
+    use crate::tables::{tables, Abi};
 
     const ABIS: [Abi; 4] = [Abi::X86_64, Abi::Ia32, Abi::Arm64, Abi::Arm];
 
@@ -98,9 +102,9 @@ mod tests {
     #[test]
     fn exported_rows_hold_the_decoded_mode() {
         for word in 0..FAST_WORDS as u8 {
-            for ia32 in [false, true] {
-                let abi = if ia32 { Abi::Ia32 } else { Abi::X86_64 };
-                let row = &FAST_ALLOW[fast_row(word, ia32)];
+            for compat in [false, true] {
+                let abi = arch::THIS.classify(compat, 0);
+                let row = &FAST_ALLOW[fast_row(word, compat)];
                 let mut set = 0;
                 for nr in 0..512i64 {
                     let bit = row[(nr / 64) as usize] & (1u64 << (nr % 64)) != 0;
@@ -125,13 +129,13 @@ mod tests {
     fn c_probe_passes_only_what_the_policy_always_allows() {
         let mut passed = 0;
         for word in 1..=u8::MAX {
-            for ia32 in [false, true] {
+            for compat in [false, true] {
                 for nr in numbers() {
-                    if !probe_passes(word, ia32, nr) {
+                    if !probe_passes(word, compat, nr) {
                         continue;
                     }
                     passed += 1;
-                    let abi = classify_x86(ia32, nr);
+                    let abi = arch::THIS.classify(compat, nr);
                     let s = State::decode(word);
                     assert!(s.is_some());
                     let mode = s.map_or(0, |s| s.mode);
@@ -148,43 +152,86 @@ mod tests {
     #[test]
     fn c_probe_agrees_with_the_tables() {
         for word in 1..8u8 {
-            for ia32 in [false, true] {
+            for compat in [false, true] {
                 for nr in numbers() {
-                    let abi = classify_x86(ia32, nr);
+                    let abi = arch::THIS.classify(compat, nr);
                     let want = match (State::decode(word), tables(abi)) {
                         (Some(s), Some(t)) => t.allows_fast(s.mode, nr),
                         _ => false,
                     };
-                    assert_eq!(probe_passes(word, ia32, nr), want);
+                    assert_eq!(probe_passes(word, compat, nr), want);
                 }
             }
         }
     }
 
+    /// The prctl numbers of this architecture's native and compat ABIs.
+    fn prctls() -> [i64; 2] {
+        let nr = |abi| tables(abi).map_or(-1, |t| i64::from(t.prctl));
+        [nr(arch::THIS.native()), nr(arch::THIS.compat())]
+    }
+
     #[test]
     fn c_probe_sends_every_prctl_of_the_unconfined_to_rust() {
-        for ia32 in [false, true] {
-            // x86_64 prctl is 157, ia32 prctl 172: both, in either ABI.
-            for nr in [157, 172] {
-                assert!(!probe_passes(0, ia32, nr));
+        let prctls = prctls();
+        let (lo, hi) = (prctls[0].min(prctls[1]), prctls[0].max(prctls[1]));
+        for compat in [false, true] {
+            // Both prctl numbers, in either ABI (the probe compares a range).
+            for nr in prctls {
+                assert!(!probe_passes(0, compat, nr));
             }
-            for nr in [0, 1, 59, 156, 173, 435, -1, X32_SYSCALL_BIT | 157] {
-                assert!(probe_passes(0, ia32, nr));
+            for nr in [0, 1, 59, lo - 1, hi + 1, 435, -1, X32_SYSCALL_BIT | lo] {
+                assert!(probe_passes(0, compat, nr));
             }
         }
-        assert_eq!(tables(Abi::X86_64).map(|t| t.prctl), Some(157));
-        assert_eq!(tables(Abi::Ia32).map(|t| t.prctl), Some(172));
+        // The kernel's numbers: x86_64 157 and ia32 172; arm64 167 and
+        // AArch32 172.
+        let want = match arch::THIS.native() {
+            Abi::Arm64 => [167, 172],
+            _ => [157, 172],
+        };
+        assert_eq!(prctls, want);
+        assert_eq!(prctls[0], i64::from(kernel::bindings::__NR_prctl));
+    }
+
+    /// `execve` and `execveat` of the native and the compat ABI.
+    fn execs() -> [(bool, i64); 4] {
+        let nr = |compat, name| {
+            tables(arch::THIS.classify(compat, 0))
+                .and_then(|t| t.names.iter().find(|s| s.name == name))
+                .map_or(-1, |s| i64::from(s.nr))
+        };
+        [
+            (false, nr(false, "execve")),
+            (false, nr(false, "execveat")),
+            (true, nr(true, "execve")),
+            (true, nr(true, "execveat")),
+        ]
     }
 
     #[test]
     fn c_probe_never_passes_exec_or_x32_when_confined() {
-        let execs: [(bool, i64); 4] = [(false, 59), (false, 322), (true, 11), (true, 358)];
+        let execs = execs();
+        assert!(execs.iter().all(|&(_, nr)| nr >= 0));
         for word in 1..=u8::MAX {
-            for (ia32, nr) in execs {
-                assert!(!probe_passes(word, ia32, nr));
+            for (compat, nr) in execs {
+                assert!(!probe_passes(word, compat, nr));
             }
             for nr in [0, 1, 3, 59] {
                 assert!(!probe_passes(word, false, X32_SYSCALL_BIT | nr));
+            }
+        }
+    }
+
+    /// On arm64, AArch32's ARM-private calls (`0x0f0000` and up) and every
+    /// number past the tables go to the slow path, which denies them.
+    #[test]
+    fn c_probe_never_passes_private_or_out_of_table_numbers_when_confined() {
+        for word in 1..=u8::MAX {
+            for compat in [false, true] {
+                for nr in [512, 0x0f_0000, 0x0f_0002, 0x0f_0005, 0x0f_07ff, 0x0f_ffff] {
+                    assert!(!probe_passes(word, compat, nr));
+                }
             }
         }
     }

@@ -10,10 +10,8 @@ mod tests {
     use kernel::bindings;
     use kernel::prelude::*;
 
-    use crate::policy::{
-        classify_x86, get, sanitize_comm, transition, verdict, State, Verdict, CLONE_NEW_MASK,
-        X32_SYSCALL_BIT,
-    };
+    use crate::arch::{self, ARM64, X32_SYSCALL_BIT, X86_64};
+    use crate::policy::{get, sanitize_comm, transition, verdict, State, Verdict, CLONE_NEW_MASK};
     use crate::tables::{tables, Abi, AbiTables};
 
     const E1: State = State::enforce(1);
@@ -160,14 +158,14 @@ mod tests {
     #[test]
     fn classify_native_x86_64() {
         for nr in [0, 1, 59, 157, 335, 471, 511, 512, 0x3fff_ffff] {
-            assert_eq!(classify_x86(false, nr), Abi::X86_64);
+            assert_eq!(X86_64.classify(false, nr), Abi::X86_64);
         }
     }
 
     #[test]
     fn classify_ia32_by_entry_not_number() {
         for nr in [0, 3, 11, 172, X32_SYSCALL_BIT | 3, -1] {
-            assert_eq!(classify_x86(true, nr), Abi::Ia32);
+            assert_eq!(X86_64.classify(true, nr), Abi::Ia32);
         }
     }
 
@@ -179,11 +177,46 @@ mod tests {
             X32_SYSCALL_BIT | 59,
             0x7fff_ffff,
         ] {
-            assert_eq!(classify_x86(false, nr), Abi::X32);
+            assert_eq!(X86_64.classify(false, nr), Abi::X32);
         }
         // Negative numbers are not x32; they are out of every table.
-        assert_eq!(classify_x86(false, -1), Abi::X86_64);
-        assert_eq!(classify_x86(false, i64::from(i32::MIN)), Abi::X86_64);
+        assert_eq!(X86_64.classify(false, -1), Abi::X86_64);
+        assert_eq!(X86_64.classify(false, i64::from(i32::MIN)), Abi::X86_64);
+    }
+
+    #[test]
+    fn classify_arm64_by_entry_only() {
+        for nr in [0, 63, 167, 221, 511, 0x0f_0005, X32_SYSCALL_BIT | 3, -1] {
+            assert_eq!(ARM64.classify(false, nr), Abi::Arm64);
+            assert_eq!(ARM64.classify(true, nr), Abi::Arm);
+            assert_eq!(ARM64.table_nr(Abi::Arm64, nr), nr);
+        }
+    }
+
+    #[test]
+    fn arch_abis_are_native_compat_then_numbered() {
+        assert_eq!(X86_64.abis, &[Abi::X86_64, Abi::Ia32, Abi::X32]);
+        assert_eq!(ARM64.abis, &[Abi::Arm64, Abi::Arm]);
+        for a in [&X86_64, &ARM64] {
+            assert_eq!(a.abis.len(), a.index.len());
+            assert!(a.abis.len() <= arch::MAX_ABIS);
+            for (i, &abi) in a.abis.iter().enumerate() {
+                assert_eq!(a.index_of(abi), Some(i));
+                // Every number of a table is below its chain's rule index.
+                if let Some(t) = tables(abi) {
+                    assert!(t.max_nr < a.index[i]);
+                }
+            }
+        }
+        assert_eq!(X86_64.table_nr(Abi::X32, X32_SYSCALL_BIT | 59), 59);
+        assert_eq!(X86_64.rule_index(2, X32_SYSCALL_BIT | 520), Some(520));
+        assert_eq!(X86_64.rule_index(2, 520), None);
+        assert_eq!(X86_64.rule_index(0, 511), Some(511));
+        assert_eq!(X86_64.rule_index(0, 512), None);
+        assert_eq!(ARM64.rule_index(1, 0x0f_0002), None);
+        assert_eq!(ARM64.rule_index(2, 1), None);
+        // The module runs on one of them.
+        assert!(core::ptr::eq(arch::THIS, &X86_64) || core::ptr::eq(arch::THIS, &ARM64));
     }
 
     #[test]
