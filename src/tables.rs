@@ -10,6 +10,8 @@
 
 mod arm;
 mod arm64;
+mod arm64_args;
+mod arm_args;
 mod ia32;
 mod ia32_args;
 mod x86_64;
@@ -270,7 +272,8 @@ pub(crate) fn arg_sizes(abi: Abi, nr: u32) -> Option<[u8; 6]> {
     let rows = match abi {
         Abi::X86_64 | Abi::X32 => x86_64_args::ARGS,
         Abi::Ia32 => ia32_args::ARGS,
-        Abi::Arm64 | Abi::Arm => return None,
+        Abi::Arm64 => arm64_args::ARGS,
+        Abi::Arm => arm_args::ARGS,
     };
     rows.binary_search_by(|r| r.0.cmp(&nr))
         .ok()

@@ -31,7 +31,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use smrules::catalog::X86Catalog;
+use smrules::catalog::ArchCatalog;
 use smrules::rules::ast::{Op, Table};
 use smrules::rules::compile::{self, Action, Compiled, Kind};
 use smrules::rules::{errno, parse, Catalog};
@@ -80,9 +80,9 @@ struct Decision {
 }
 
 /// The outcome of `action` for position `pos` of `abi` (index `size`).
-fn outcome_of(action: Action, abi: usize, pos: u32, size: u32) -> Outcome {
+fn outcome_of(cat: &ArchCatalog, action: Action, abi: usize, pos: u32, size: u32) -> Outcome {
     let stat = |m: u8| {
-        if pos < size && X86Catalog.mode_allows(abi, m, pos) {
+        if pos < size && cat.mode_allows(abi, m, pos) {
             Outcome::Static(m)
         } else {
             Outcome::Kill
@@ -126,8 +126,8 @@ fn tests_sig(t: &Table, i: u16) -> String {
 }
 
 /// What compiled table `c` decides for position `pos` of `abi`.
-fn decision(c: &Compiled, abi: usize, pos: u32) -> Decision {
-    let size = X86Catalog.index_size(abi);
+fn decision(cat: &ArchCatalog, c: &Compiled, abi: usize, pos: u32) -> Decision {
+    let size = cat.index_size(abi);
     let t = &c.table;
     let mut d = Decision {
         outcomes: BTreeSet::new(),
@@ -137,7 +137,7 @@ fn decision(c: &Compiled, abi: usize, pos: u32) -> Decision {
         let Kind::Decide(action) = e.kind else {
             continue;
         };
-        let o = outcome_of(action, abi, pos, size);
+        let o = outcome_of(cat, action, abi, pos, size);
         let path = e.path.get(..usize::from(e.depth)).unwrap_or(&[]);
         let tests: Vec<String> = path
             .iter()
@@ -152,7 +152,7 @@ fn decision(c: &Compiled, abi: usize, pos: u32) -> Decision {
         }
     }
     let policy = c.chains.get(abi).map_or(Action::Kill, |ch| ch.policy);
-    let o = outcome_of(policy, abi, pos, size);
+    let o = outcome_of(cat, policy, abi, pos, size);
     d.outcomes.insert(o);
     d.signature.push(format!("-> {o}"));
     d
@@ -207,15 +207,14 @@ fn heading(t: &Table) -> String {
 }
 
 /// The changes from `old` to `new`, one line each, per ABI.
-fn compare(old: &Compiled, new: &Compiled, out: &mut Vec<String>) -> usize {
-    let cat = X86Catalog;
+fn compare(cat: &ArchCatalog, old: &Compiled, new: &Compiled, out: &mut Vec<String>) -> usize {
     let mut changes = 0;
     for (abi, abi_name) in cat.abis().iter().enumerate() {
         let size = cat.index_size(abi);
         // Unnamed positions with the same change: summed up.
         let mut unnamed: Vec<(String, usize)> = Vec::new();
         for pos in 0..=size {
-            let (o, n) = (decision(old, abi, pos), decision(new, abi, pos));
+            let (o, n) = (decision(cat, old, abi, pos), decision(cat, new, abi, pos));
             if o == n {
                 continue;
             }
@@ -245,11 +244,14 @@ fn compare(old: &Compiled, new: &Compiled, out: &mut Vec<String>) -> usize {
 }
 
 /// What committing `file` (a ruleset text, groups expanded) would change
-/// against `current` (the device's tables).
-pub fn diff(current: &[u8], file: &[u8]) -> Result<Report, smrules::rules::Error> {
-    let cat = X86Catalog;
-    let now = parse::parse_dump(current, &cat)?;
-    let next = parse::parse(file, &cat)?;
+/// against `current` (the device's tables), both in the chains of `cat`.
+pub fn diff(
+    cat: &ArchCatalog,
+    current: &[u8],
+    file: &[u8],
+) -> Result<Report, smrules::rules::Error> {
+    let now = parse::parse_dump(current, cat)?;
+    let next = parse::parse(file, cat)?;
     let mut r = Report::default();
     for t in next.tables.iter() {
         let old = now.tables.iter().find(|o| o.mode == t.mode && !o.delete);
@@ -269,7 +271,7 @@ pub fn diff(current: &[u8], file: &[u8]) -> Result<Report, smrules::rules::Error
             }
             continue;
         }
-        let compiled = compile::compile(t.try_clone()?, &cat)?;
+        let compiled = compile::compile(t.try_clone()?, cat)?;
         let Some(old) = old else {
             r.differs = true;
             let mut line = format!("{}: new table; it may allow", heading(t));
@@ -277,7 +279,7 @@ pub fn diff(current: &[u8], file: &[u8]) -> Result<Report, smrules::rules::Error
                 let size = cat.index_size(abi);
                 let n = (0..size)
                     .filter(|&p| {
-                        decision(&compiled, abi, p)
+                        decision(cat, &compiled, abi, p)
                             .outcomes
                             .iter()
                             .any(|o| o.allows())
@@ -288,7 +290,7 @@ pub fn diff(current: &[u8], file: &[u8]) -> Result<Report, smrules::rules::Error
             r.lines.push(line + " syscalls");
             continue;
         };
-        let before = compile::compile(old.try_clone()?, &cat)?;
+        let before = compile::compile(old.try_clone()?, cat)?;
         let mut lines = Vec::new();
         if old.name != t.name {
             lines.push(format!(
@@ -297,7 +299,7 @@ pub fn diff(current: &[u8], file: &[u8]) -> Result<Report, smrules::rules::Error
                 t.name.as_str()
             ));
         }
-        let changes = compare(&before, &compiled, &mut lines);
+        let changes = compare(cat, &before, &compiled, &mut lines);
         if lines.is_empty() {
             if *old != *t {
                 r.lines.push(format!(
@@ -321,6 +323,10 @@ pub fn diff(current: &[u8], file: &[u8]) -> Result<Report, smrules::rules::Error
 #[cfg(test)]
 mod tests {
     use super::*;
+    use smrules::catalog::Arch;
+
+    /// The catalog the texts speak.
+    const X86: ArchCatalog = ArchCatalog::new(Arch::X86_64);
 
     const NOW: &str = "# generation 9\n*mode 3 netd\n:x86_64 MODE2 [3]\n\
         [1] -A x86_64 -s openat --a2:u32 masked 0x3 0x0 -j ALLOW\n\
@@ -329,7 +335,7 @@ mod tests {
         *mode 4 other\n:ia32 KILL\nCOMMIT\n";
 
     fn report(file: &str) -> Report {
-        diff(NOW.as_bytes(), file.as_bytes()).unwrap()
+        diff(&X86, NOW.as_bytes(), file.as_bytes()).unwrap()
     }
 
     #[test]
@@ -450,10 +456,35 @@ mod tests {
     #[test]
     fn file_errors_have_a_place() {
         let e = diff(
+            &X86,
             NOW.as_bytes(),
             b"*mode 3\n-A x86_64 -s nosuch -j KILL\nCOMMIT\n",
         )
         .unwrap_err();
         assert_eq!((e.line, e.col), (2, 14));
+    }
+
+    #[test]
+    fn arm64_tables_compare_per_arm64_chain() {
+        let arm = ArchCatalog::new(Arch::Arm64);
+        let now = "# generation 2\n*mode 3 netd\n:arm64 MODE2 [3]\n:arm KILL\n\
+            -A arm64 -s openat --a2:u32 masked 0x3 0x0 -j ALLOW\n\
+            -A arm64 -s openat -j ERRNO EACCES\nCOMMIT\n";
+        let file = "*mode 3 netd\n:arm64 MODE2\n:arm KILL\n\
+            -A arm64 -s openat -j ALLOW\n-A arm64 -s getpid -j ERRNO EPERM\n\
+            -A arm -s read -j ALLOW\nCOMMIT\n";
+        let r = diff(&arm, now.as_bytes(), file.as_bytes()).unwrap();
+        assert!(r.differs);
+        assert_eq!(
+            r.lines,
+            [
+                "*mode 3 netd: 3 syscall decisions change",
+                "  arm64 openat: changed: ALLOW | ERRNO EACCES (depends on arguments) -> ALLOW",
+                "  arm64 getpid: newly refused: MODE2 (allowed) -> ERRNO EPERM",
+                "  arm read: newly allowed: KILL -> ALLOW",
+            ]
+        );
+        // The device's x86 text is no arm64 text.
+        assert!(diff(&arm, NOW.as_bytes(), file.as_bytes()).is_err());
     }
 }

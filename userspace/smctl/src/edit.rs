@@ -44,7 +44,7 @@
 use std::fmt;
 
 use clap::Args;
-use smrules::catalog::X86Catalog;
+use smrules::catalog::ArchCatalog;
 use smrules::rules::{compile, parse, print, Catalog};
 
 use crate::device::{self, Failure, Refusal, Snapshot};
@@ -172,8 +172,12 @@ fn number(s: &str) -> Option<usize> {
 /// command. `table` and `loosen` are the options clap saw; `-t`/`--table`
 /// and `--loosen` after the rule (where clap takes every word as an
 /// operand) count too: no rule word looks like them. `Err` is a usage
-/// error (exit 2).
-pub fn request(args: &EditArgs, table: Option<TableSel>) -> Result<Option<Request>, String> {
+/// error (exit 2); its text names the built-in chains of `cat`.
+pub fn request(
+    cat: &ArchCatalog,
+    args: &EditArgs,
+    table: Option<TableSel>,
+) -> Result<Option<Request>, String> {
     let c = &args.cmd;
     let given = [
         &c.append,
@@ -290,7 +294,7 @@ pub fn request(args: &EditArgs, table: Option<TableSel>) -> Result<Option<Reques
         let [abi] = words.as_slice() else {
             return Err(format!(
                 "-N needs the chain's ABI: -N {chain} {}",
-                X86Catalog.abis().join("|")
+                cat.abis().join("|")
             ));
         };
         Op::NewChain {
@@ -355,6 +359,8 @@ struct RuleLine {
 /// printer, taken apart.
 #[derive(Debug, Clone)]
 struct Model {
+    /// The catalog of the table's chains.
+    cat: ArchCatalog,
     /// The table's number.
     mode: u32,
     /// `*mode N [NAME]`.
@@ -399,19 +405,15 @@ impl From<Failure> for EditError {
     }
 }
 
-/// The built-in chain names.
-fn abis() -> &'static [&'static str] {
-    X86Catalog.abis()
-}
-
 impl Model {
-    /// The model of table `t`, from its canonical text.
-    fn of(t: &smrules::rules::ast::Table) -> Result<Self, EditError> {
+    /// The model of table `t` of `cat`'s chains, from its canonical text.
+    fn of(cat: &ArchCatalog, t: &smrules::rules::ast::Table) -> Result<Self, EditError> {
         let mut buf = Vec::new();
-        print::table(&mut buf, t, &X86Catalog, &print::Opts::default())
+        print::table(&mut buf, t, cat, &print::Opts::default())
             .map_err(|_| EditError::Refused("out of memory".into()))?;
         let text = String::from_utf8_lossy(&buf).into_owned();
         let mut m = Model {
+            cat: *cat,
             mode: t.mode,
             head: String::new(),
             policies: Vec::new(),
@@ -428,7 +430,7 @@ impl Model {
                 m.head = l.to_owned();
             } else if let Some(decl) = l.strip_prefix(':') {
                 let name = decl.split(' ').next().unwrap_or("");
-                if abis().contains(&name) {
+                if m.abis().contains(&name) {
                     m.policies.push((name.to_owned(), line()));
                 } else {
                     m.users.push((name.to_owned(), line()));
@@ -445,6 +447,11 @@ impl Model {
         Ok(m)
     }
 
+    /// The built-in chain names.
+    fn abis(&self) -> &'static [&'static str] {
+        self.cat.abis()
+    }
+
     /// The text to parse and commit, and the origin of each line.
     fn render(&self) -> (String, Vec<Option<usize>>) {
         let mut text = String::new();
@@ -456,7 +463,7 @@ impl Model {
         };
         push(&self.head, None);
         // Policies in ABI order, as the printer writes them.
-        for abi in abis() {
+        for abi in self.abis() {
             if let Some((_, l)) = self.policies.iter().find(|(a, _)| a == abi) {
                 push(&l.text, l.origin);
             }
@@ -473,12 +480,12 @@ impl Model {
 
     /// The ABI of chain `chain`, if the table has it.
     fn chain_abi(&self, chain: &str) -> Option<usize> {
-        if let Some(i) = abis().iter().position(|&a| a == chain) {
+        if let Some(i) = self.abis().iter().position(|&a| a == chain) {
             return Some(i);
         }
         let (_, l) = self.users.iter().find(|(n, _)| n == chain)?;
         let abi = l.text.split(' ').nth(1)?;
-        abis().iter().position(|&a| a == abi)
+        self.abis().iter().position(|&a| a == abi)
     }
 
     /// The index in `rules` of every rule of `chain`, in order.
@@ -495,7 +502,7 @@ impl Model {
                 "table {} has no chain {chain} (built-in chains: {}; -N {chain} ABI creates a \
                  user chain)",
                 self.mode,
-                abis().join(", ")
+                self.abis().join(", ")
             ))
         })
     }
@@ -527,7 +534,7 @@ impl Model {
         let abi = self.need_chain(chain)?;
         let line = format!("-A {chain} {rule}");
         let offset = (line.len() - rule.len()) as u32;
-        let exp = groups::expand_rule(&line, abi).map_err(|e| {
+        let exp = groups::expand_rule(&self.cat, &line, abi).map_err(|e| {
             text_error(
                 libc::EINVAL,
                 &format!("{what} {chain}"),
@@ -575,14 +582,14 @@ impl Model {
         probe.rules.extend(lines.iter().cloned());
         let t = probe.check()?;
         let chain_ref = (0..t.rules.len())
-            .filter(|&i| print::chain_name(&t, t.rules[i].chain, &X86Catalog) == chain)
+            .filter(|&i| print::chain_name(&t, t.rules[i].chain, &self.cat) == chain)
             .collect::<Vec<_>>();
         let tail = &chain_ref[chain_ref.len().saturating_sub(lines.len())..];
         Ok(tail
             .iter()
             .map(|&i| {
                 let mut b = Vec::new();
-                let _ = print::rule(&mut b, &t, i, &X86Catalog, &print::Opts::default());
+                let _ = print::rule(&mut b, &t, i, &self.cat, &print::Opts::default());
                 String::from_utf8_lossy(&b).into_owned()
             })
             .collect())
@@ -679,7 +686,7 @@ impl Model {
             Op::DeleteChain(chain) => {
                 let names: Vec<String> = match chain {
                     Some(c) => {
-                        if abis().contains(&c.as_str()) {
+                        if self.abis().contains(&c.as_str()) {
                             return Err(EditError::Refused(format!(
                                 "{c} is a built-in chain: it cannot be deleted"
                             )));
@@ -712,11 +719,11 @@ impl Model {
                 return Ok(!names.is_empty());
             }
             Op::Policy { chain, target } => {
-                if !abis().contains(&chain.as_str()) {
+                if !self.abis().contains(&chain.as_str()) {
                     self.need_chain(chain)?;
                     return Err(EditError::Refused(format!(
                         "{chain} is a user chain: only built-in chains ({}) have a policy",
-                        abis().join(", ")
+                        self.abis().join(", ")
                     )));
                 }
                 let text = format!(":{chain} {target}");
@@ -751,14 +758,14 @@ impl Model {
     fn check(&self) -> Result<smrules::rules::ast::Table, EditError> {
         let (text, origins) = self.render();
         let err = |e: smrules::rules::Error| self.locate(&text, &origins, e);
-        let rs = parse::parse(text.as_bytes(), &X86Catalog).map_err(err)?;
+        let rs = parse::parse(text.as_bytes(), &self.cat).map_err(err)?;
         let Some(t) = rs.tables.into_iter().next() else {
             return Err(EditError::Refused("the edited table is empty".into()));
         };
         let copy = t
             .try_clone()
             .map_err(|_| EditError::Refused("out of memory".into()))?;
-        compile::compile(copy, &X86Catalog).map_err(err)?;
+        compile::compile(copy, &self.cat).map_err(err)?;
         Ok(t)
     }
 
@@ -851,9 +858,11 @@ pub enum Done {
 }
 
 /// Runs `op` on table `sel` as a read-modify-write transaction (see the
-/// module documentation), with `SM_COMMIT_LOOSEN` if `loosen`.
+/// module documentation), with `SM_COMMIT_LOOSEN` if `loosen`; the
+/// device's tables are in the chains of `cat`.
 pub fn transact(
     dev: &mut dyn Tables,
+    cat: &ArchCatalog,
     sel: &TableSel,
     op: &Op,
     loosen: bool,
@@ -868,7 +877,7 @@ pub fn transact(
                     .into(),
             )
         })?;
-        let rs = parse::parse_dump(&snap.text, &X86Catalog).map_err(|e| {
+        let rs = parse::parse_dump(&snap.text, cat).map_err(|e| {
             EditError::Refused(format!(
                 "the module's table text does not parse (line {}, column {}): {}",
                 e.line, e.col, e.msg
@@ -880,7 +889,7 @@ pub fn transact(
                  (e.g. printf '*mode N NAME\\nCOMMIT\\n' | smctl restore -)"
             ))
         })?;
-        let mut model = Model::of(table)?;
+        let mut model = Model::of(cat, table)?;
         if !model.apply(op)? {
             return Ok(Done::Unchanged);
         }
@@ -934,6 +943,10 @@ pub fn refusal_lines(e: &EditError) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use smrules::catalog::Arch;
+
+    /// The catalog the texts speak.
+    const X86: ArchCatalog = ArchCatalog::new(Arch::X86_64);
     use std::collections::BTreeMap;
     use std::sync::{Arc, Mutex};
 
@@ -947,11 +960,21 @@ mod tests {
         /// Tables of a table with confined processes: a loosening commit
         /// needs SM_COMMIT_LOOSEN.
         in_use: Vec<u32>,
+        /// The module's architecture.
+        cat: ArchCatalog,
     }
 
     impl Store {
         fn with(text: &str) -> Self {
-            let mut s = Store::default();
+            Store::on(X86, text)
+        }
+
+        /// The tables of `text` in a module for `cat`'s architecture.
+        fn on(cat: ArchCatalog, text: &str) -> Self {
+            let mut s = Store {
+                cat,
+                ..Store::default()
+            };
             s.apply(text.as_bytes(), 0).unwrap();
             s.generation = 1;
             s
@@ -970,7 +993,8 @@ mod tests {
                     msg: msg.into(),
                 })
             };
-            let rs = parse::parse(text, &X86Catalog).map_err(|e| {
+            let cat = self.cat;
+            let rs = parse::parse(text, &cat).map_err(|e| {
                 Failure::Refused(Refusal {
                     errno: e.errno,
                     line: e.line,
@@ -980,23 +1004,23 @@ mod tests {
             })?;
             for t in rs.tables.iter() {
                 if self.in_use.contains(&t.mode) && flags & device::COMMIT_LOOSEN == 0 {
-                    let old = parse::parse(self.tables[&t.mode].as_bytes(), &X86Catalog)
+                    let old = parse::parse(self.tables[&t.mode].as_bytes(), &cat)
                         .unwrap()
                         .tables
                         .into_iter()
                         .next()
                         .unwrap();
-                    let o = compile::compile(old, &X86Catalog).unwrap();
-                    let n = compile::compile(t.try_clone().unwrap(), &X86Catalog).unwrap();
+                    let o = compile::compile(old, &cat).unwrap();
+                    let n = compile::compile(t.try_clone().unwrap(), &cat).unwrap();
                     let mut err = smrules::rules::Error::oom();
-                    if compile::loosens(&o, &n, &X86Catalog, &mut err) {
+                    if compile::loosens(&o, &n, &cat, &mut err) {
                         return Err(refuse(libc::EPERM, "commit newly allows syscalls"));
                     }
                 }
             }
             for t in rs.tables.iter() {
                 let mut b = Vec::new();
-                print::table(&mut b, t, &X86Catalog, &print::Opts::default()).unwrap();
+                print::table(&mut b, t, &cat, &print::Opts::default()).unwrap();
                 self.tables.insert(t.mode, String::from_utf8(b).unwrap());
             }
             self.generation += 1;
@@ -1019,6 +1043,14 @@ mod tests {
         fn new(text: &str) -> Self {
             Fake {
                 store: Arc::new(Mutex::new(Store::with(text))),
+                meddle: None,
+            }
+        }
+
+        /// A module for `cat`'s architecture.
+        fn on(cat: ArchCatalog, text: &str) -> Self {
+            Fake {
+                store: Arc::new(Mutex::new(Store::on(cat, text))),
                 meddle: None,
             }
         }
@@ -1079,7 +1111,7 @@ mod tests {
             x => panic!("{x}"),
         }
         let a = EditArgs { cmd, loosen: false };
-        match request(&a, Some(TableSel::Mode(3))).unwrap().unwrap() {
+        match request(&X86, &a, Some(TableSel::Mode(3))).unwrap().unwrap() {
             Request::Edit { op, .. } => op,
             r => panic!("{r:?}"),
         }
@@ -1088,7 +1120,7 @@ mod tests {
     /// Runs `cmd` on table 3 of `text`: the new table 3's text.
     fn edit(text: &str, cmd: &str) -> Result<String, EditError> {
         let mut dev = Fake::new(text);
-        transact(&mut dev, &TableSel::Mode(3), &op(cmd), false)?;
+        transact(&mut dev, &X86, &TableSel::Mode(3), &op(cmd), false)?;
         let s = dev.store.lock().unwrap();
         Ok(s.tables[&3].clone())
     }
@@ -1146,14 +1178,14 @@ mod tests {
         assert!(e.to_string().contains("not empty"), "{e}");
         let mut dev = Fake::new(BASE);
         for cmd in ["-F fc", "-D x86_64 3"] {
-            transact(&mut dev, &TableSel::Mode(3), &op(cmd), false).unwrap();
+            transact(&mut dev, &X86, &TableSel::Mode(3), &op(cmd), false).unwrap();
         }
-        let e = transact(&mut dev, &TableSel::Mode(3), &op("-X -"), false);
+        let e = transact(&mut dev, &X86, &TableSel::Mode(3), &op("-X -"), false);
         assert_eq!(e, Ok(Done::Committed(1)));
         assert!(!dev.store.lock().unwrap().tables[&3].contains(":fc"));
         let mut dev = Fake::new(BASE);
-        transact(&mut dev, &TableSel::Mode(3), &op("-F fc"), false).unwrap();
-        let e = transact(&mut dev, &TableSel::Mode(3), &op("-X fc"), false).unwrap_err();
+        transact(&mut dev, &X86, &TableSel::Mode(3), &op("-F fc"), false).unwrap();
+        let e = transact(&mut dev, &X86, &TableSel::Mode(3), &op("-X fc"), false).unwrap_err();
         assert!(e.to_string().contains("jumped to by x86_64#3"), "{e}");
     }
 
@@ -1231,7 +1263,7 @@ mod tests {
         // -D with the group deletes the rule it made.
         let mut dev = Fake::new(BASE);
         for cmd in ["-A x86_64 -s @time -j ALLOW", "-D x86_64 -s @time -j ALLOW"] {
-            transact(&mut dev, &TableSel::Mode(3), &op(cmd), false).unwrap();
+            transact(&mut dev, &X86, &TableSel::Mode(3), &op(cmd), false).unwrap();
         }
         assert_eq!(rules_of(&dev.store.lock().unwrap().tables[&3]).len(), 4);
     }
@@ -1240,7 +1272,7 @@ mod tests {
     fn no_change_commits_nothing() {
         let mut dev = Fake::new(BASE);
         for cmd in ["-P x86_64 MODE2", "-F ia32", "-X -"] {
-            let r = transact(&mut dev, &TableSel::Mode(3), &op(cmd), false);
+            let r = transact(&mut dev, &X86, &TableSel::Mode(3), &op(cmd), false);
             // -X - on a table with a used chain fails instead.
             if cmd == "-X -" {
                 assert!(r.is_err());
@@ -1267,6 +1299,7 @@ mod tests {
         ));
         let done = transact(
             &mut dev,
+            &X86,
             &TableSel::Mode(3),
             &op("-A x86_64 -s getpid -j ALLOW"),
             false,
@@ -1314,7 +1347,14 @@ mod tests {
                     } else {
                         format!("-I {chain} -s {n} -j ERRNO EPERM")
                     };
-                    transact(&mut dev, &TableSel::Name("netd".into()), &op(&rule), false).unwrap();
+                    transact(
+                        &mut dev,
+                        &X86,
+                        &TableSel::Name("netd".into()),
+                        &op(&rule),
+                        false,
+                    )
+                    .unwrap();
                     std::thread::yield_now();
                 }
             }));
@@ -1330,7 +1370,7 @@ mod tests {
     fn gives_up_after_max_tries() {
         let mut dev = Fake::new(BASE);
         dev.meddle = Some((usize::MAX, Box::new(|s: &mut Store| s.generation += 1)));
-        let e = transact(&mut dev, &TableSel::Mode(3), &op("-F x86_64"), false).unwrap_err();
+        let e = transact(&mut dev, &X86, &TableSel::Mode(3), &op("-F x86_64"), false).unwrap_err();
         assert!(e.to_string().contains("each of 100 tries"), "{e}");
         assert_eq!(dev.store.lock().unwrap().commits, 1);
     }
@@ -1340,7 +1380,7 @@ mod tests {
         let mut dev = Fake::new(BASE);
         dev.store.lock().unwrap().in_use.push(3);
         let o = op("-A x86_64 -s mkdir -j ALLOW");
-        let e = transact(&mut dev, &TableSel::Mode(3), &o, false).unwrap_err();
+        let e = transact(&mut dev, &X86, &TableSel::Mode(3), &o, false).unwrap_err();
         assert_eq!(
             refusal_lines(&e),
             [
@@ -1349,7 +1389,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            transact(&mut dev, &TableSel::Mode(3), &o, true),
+            transact(&mut dev, &X86, &TableSel::Mode(3), &o, true),
             Ok(Done::Committed(1))
         );
     }
@@ -1357,7 +1397,7 @@ mod tests {
     #[test]
     fn missing_table_and_old_module() {
         let mut dev = Fake::new(BASE);
-        let e = transact(&mut dev, &TableSel::Mode(9), &op("-F -"), false).unwrap_err();
+        let e = transact(&mut dev, &X86, &TableSel::Mode(9), &op("-F -"), false).unwrap_err();
         assert!(
             e.to_string()
                 .starts_with("no table 9 is loaded; an edit needs"),
@@ -1372,14 +1412,14 @@ mod tests {
                 unreachable!()
             }
         }
-        let e = transact(&mut Old, &TableSel::Mode(3), &op("-F -"), false).unwrap_err();
+        let e = transact(&mut Old, &X86, &TableSel::Mode(3), &op("-F -"), false).unwrap_err();
         assert!(e.to_string().contains("no table generation"), "{e}");
     }
 
     #[test]
     fn command_lines() {
         let req = |cmd: EditCmd, table: Option<TableSel>| {
-            request(&EditArgs { cmd, loosen: false }, table)
+            request(&X86, &EditArgs { cmd, loosen: false }, table)
         };
         let a = |w: &[&str]| EditCmd {
             append: Some(args(w)),
@@ -1439,9 +1479,88 @@ mod tests {
             new_chain: Some(args(&["c"])),
             ..EditCmd::default()
         };
-        assert!(req(n, Some(TableSel::Mode(3)))
+        assert!(req(n.clone(), Some(TableSel::Mode(3)))
             .unwrap_err()
             .contains("x86_64|ia32|x32"));
+        let arm = ArchCatalog::new(Arch::Arm64);
+        let e = request(
+            &arm,
+            &EditArgs {
+                cmd: n,
+                loosen: false,
+            },
+            None,
+        )
+        .unwrap_err();
+        assert!(e.ends_with("-N c arm64|arm"), "{e}");
         assert_eq!(req(EditCmd::default(), None), Ok(None));
+    }
+
+    #[test]
+    fn edits_on_arm64() {
+        let arm = ArchCatalog::new(Arch::Arm64);
+        let base = "*mode 3 netd\n:arm64 MODE2\n:arm KILL\n\
+            -A arm64 -s openat --a2:u32 masked 0x3 0x0 -j ALLOW\nCOMMIT\n";
+        let mut dev = Fake::on(arm, base);
+        let run = |dev: &mut Fake, cmd: &str| {
+            let o = match request(
+                &arm,
+                &EditArgs {
+                    cmd: {
+                        let w: Vec<&str> = cmd.split(' ').collect();
+                        let mut c = EditCmd::default();
+                        let operands = Some(args(&w[1..]));
+                        match w[0] {
+                            "-A" => c.append = operands,
+                            "-N" => c.new_chain = operands,
+                            "-P" => c.policy = operands,
+                            "-X" => c.delete_chain = operands,
+                            x => panic!("{x}"),
+                        }
+                        c
+                    },
+                    loosen: false,
+                },
+                Some(TableSel::Mode(3)),
+            ) {
+                Ok(Some(Request::Edit { op, .. })) => op,
+                r => panic!("{r:?}"),
+            };
+            transact(dev, &arm, &TableSel::Mode(3), &o, false)
+        };
+        run(&mut dev, "-A arm64 -s @io-event -j ALLOW").unwrap();
+        run(&mut dev, "-A arm -s @memory --a0:u32 eq 0 -j ALLOW").unwrap();
+        run(&mut dev, "-N c arm").unwrap();
+        run(&mut dev, "-P arm ERRNO EPERM").unwrap();
+        let t = dev.store.lock().unwrap().tables[&3].clone();
+        assert_eq!(
+            t,
+            "*mode 3 netd\n:arm64 MODE2\n:arm ERRNO EPERM\n:c arm\n\
+             -A arm64 -s openat --a2:u32 masked 0x3 0x0 -j ALLOW\n\
+             -A arm64 -s ppoll,pselect6,epoll_create1,epoll_ctl,epoll_pwait,epoll_pwait2,eventfd2 \
+             -j ALLOW\n\
+             -A arm -s brk,munmap,mprotect,madvise,mincore,msync,mmap2 --a0:u32 eq 0x0 -j ALLOW\n\
+             COMMIT\n"
+        );
+        // x86 chains and arm64's missing calls are refused, saying so.
+        match run(&mut dev, "-A x86_64 -s read -j ALLOW") {
+            Err(EditError::Refused(m)) => assert_eq!(
+                m,
+                "table 3 has no chain x86_64 (built-in chains: arm64, arm; -N x86_64 ABI \
+                 creates a user chain)"
+            ),
+            r => panic!("{r:?}"),
+        }
+        let e = run(&mut dev, "-A arm64 -s open -j ALLOW").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("column 4: unknown syscall name for the chain's ABI: open"),
+            "{e}"
+        );
+        assert!(run(&mut dev, "-N d ia32").is_err());
+        assert!(run(&mut dev, "-X arm")
+            .unwrap_err()
+            .to_string()
+            .contains("built-in"));
     }
 }

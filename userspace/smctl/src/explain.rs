@@ -15,35 +15,38 @@
 //! action: ALLOW: the call runs
 //! ```
 //!
-//! SYSCALL is a name of the ABI or a number (for `x32` with or without its
-//! `0x40000000` bit); ARGS are the registers a0 to a5 (missing ones are 0),
-//! decimal, `0x` hex or negative decimal (two's complement, as a C caller
-//! passes `AT_FDCWD`). For `ia32` only the low 32 bits of each register
-//! count, as the kernel sees them. What the table does not see is not
+//! ABI is a built-in chain of the architecture (`x86_64`, `ia32`, `x32`;
+//! `arm64`, `arm`). SYSCALL is a name of the ABI or a number (for `x32`
+//! with or without its `0x40000000` bit); ARGS are the registers a0 to a5
+//! (missing ones are 0), decimal, `0x` hex or negative decimal (two's
+//! complement, as a C caller passes `AT_FDCWD`). For the compat ABIs
+//! (`ia32`, `arm`) only the low 32 bits of each register count, as the
+//! kernel sees them. What the table does not see is not
 //! explained: the module's own `prctl` options come first, and the object
 //! checks (docs/tables.md) may still refuse an allowed call.
 
-use smrules::catalog::X86Catalog;
+use smrules::catalog::{Arch, ArchCatalog};
 use smrules::rules::ast::{ChainRef, Table};
 use smrules::rules::compile::{self, Action};
 use smrules::rules::{errno, eval, parse, print, Catalog};
 
 use crate::select::TableSel;
 
-/// The ia32 ABI's index.
-const IA32: usize = 1;
-/// The x32 ABI's index.
-const X32: usize = 2;
-/// The bit of an x32 syscall number.
-const X32_BIT: i64 = 0x4000_0000;
+/// Every ABI name of every architecture: what clap accepts as ABI (the
+/// architecture's own are checked by [`abi_index`]).
+pub fn all_abis() -> Vec<&'static str> {
+    Arch::ALL.iter().flat_map(|a| a.chains()).copied().collect()
+}
 
-/// The catalog index of ABI `name` (clap has checked it is one).
-pub fn abi_index(name: &str) -> usize {
-    X86Catalog
-        .abis()
-        .iter()
-        .position(|a| *a == name)
-        .unwrap_or(0)
+/// The catalog index of ABI `name`, or why it is not one of `cat`'s.
+pub fn abi_index(cat: &ArchCatalog, name: &str) -> Result<usize, String> {
+    cat.abi_index(name).ok_or_else(|| {
+        format!(
+            "{name} is not an ABI of {}: {}",
+            cat.arch(),
+            cat.abis().join(", ")
+        )
+    })
 }
 
 /// clap's value parser for a register: decimal, `0x` hex, or negative
@@ -66,8 +69,11 @@ pub fn parse_reg(s: &str) -> Result<u64, String> {
 
 /// The syscall number (raw, as the ABI's caller passes it) and name of
 /// `syscall` in ABI `abi`.
-fn resolve(abi: usize, syscall: &str) -> Result<(i64, Option<&'static str>), String> {
-    let cat = X86Catalog;
+fn resolve(
+    cat: &ArchCatalog,
+    abi: usize,
+    syscall: &str,
+) -> Result<(i64, Option<&'static str>), String> {
     let abi_name = cat.abis().get(abi).copied().unwrap_or("?");
     let nr: i64 = match parse_reg(syscall) {
         Ok(n) => n as i64,
@@ -76,29 +82,29 @@ fn resolve(abi: usize, syscall: &str) -> Result<(i64, Option<&'static str>), Str
                 .ok_or_else(|| format!("{syscall}: no such syscall in {abi_name}"))?,
         ),
     };
-    let raw = if abi == X32 { nr | X32_BIT } else { nr };
+    let raw = cat.number_bit(abi).map_or(nr, |bit| nr | bit);
     let name = cat.index_of(abi, raw).and_then(|pos| cat.name_of(abi, pos));
     Ok((raw, name))
 }
 
 /// The name of rule `index`'s chain and its number there: `x86_64#3`.
-fn label(t: &Table, index: usize) -> String {
+fn label(cat: &ArchCatalog, t: &Table, index: usize) -> String {
     let chain = t
         .rules
         .get(index)
-        .map_or("?", |r| print::chain_name(t, r.chain, &X86Catalog));
+        .map_or("?", |r| print::chain_name(t, r.chain, cat));
     format!("{chain}#{}", t.rule_number(index))
 }
 
 /// Rule `index` as `-s ... -j TARGET`.
-fn rule_text(t: &Table, index: usize) -> String {
+fn rule_text(cat: &ArchCatalog, t: &Table, index: usize) -> String {
     let mut b = Vec::new();
-    let _ = print::rule(&mut b, t, index, &X86Catalog, &print::Opts::default());
+    let _ = print::rule(&mut b, t, index, cat, &print::Opts::default());
     String::from_utf8_lossy(&b).into_owned()
 }
 
 /// What `action` does to syscall `nr` (index position `pos`) of `abi`.
-fn outcome(action: Action, abi: usize, pos: Option<u32>, name: &str) -> String {
+fn outcome(cat: &ArchCatalog, action: Action, abi: usize, pos: Option<u32>, name: &str) -> String {
     let killed = "the process is killed (in complain mode: logged, and the call runs)";
     match action {
         Action::Allow => "ALLOW: the call runs".into(),
@@ -109,7 +115,7 @@ fn outcome(action: Action, abi: usize, pos: Option<u32>, name: &str) -> String {
         }
         Action::Mode1 | Action::Mode2 => {
             let m = if action == Action::Mode1 { 1 } else { 2 };
-            let allows = pos.is_some_and(|p| X86Catalog.mode_allows(abi, m, p));
+            let allows = pos.is_some_and(|p| cat.mode_allows(abi, m, p));
             if allows {
                 format!(
                     "MODE{m}: mode {m}'s static table allows {name} (with its own argument \
@@ -123,29 +129,34 @@ fn outcome(action: Action, abi: usize, pos: Option<u32>, name: &str) -> String {
 }
 
 /// The explanation of syscall `syscall` of `abi` with registers `regs` in
-/// table `sel` of `text` (the device's `save -c` text).
+/// table `sel` of `text` (the device's `save -c` text, in the chains of
+/// `cat`).
 pub fn explain(
+    cat: &ArchCatalog,
     text: &[u8],
     sel: &TableSel,
     abi: usize,
     syscall: &str,
     regs: &[u64],
 ) -> Result<String, String> {
-    let cat = X86Catalog;
-    let rs = parse::parse_dump(text, &cat).map_err(|e| {
+    let rs = parse::parse_dump(text, cat).map_err(|e| {
         format!(
             "the module's table text does not parse (line {}, column {}): {}",
             e.line, e.col, e.msg
         )
     })?;
     let table = sel.find(&rs)?;
-    let (raw, name) = resolve(abi, syscall)?;
+    let (raw, name) = resolve(cat, abi, syscall)?;
     let mut args = [0u64; 6];
     for (a, &r) in args.iter_mut().zip(regs) {
-        *a = if abi == IA32 { r & 0xffff_ffff } else { r };
+        *a = if cat.register_bits(abi) == 32 {
+            r & 0xffff_ffff
+        } else {
+            r
+        };
     }
     let copy = table.try_clone().map_err(|_| "out of memory".to_owned())?;
-    let c = compile::compile(copy, &cat).map_err(|e| e.msg.to_owned())?;
+    let c = compile::compile(copy, cat).map_err(|e| e.msg.to_owned())?;
     let t = &c.table;
     let pos = cat.index_of(abi, raw);
     let mut passed = Vec::new();
@@ -183,19 +194,19 @@ pub fn explain(
         };
         out.push_str(&format!(
             "passes {}: {} ({what})\n",
-            label(t, rule),
-            rule_text(t, rule)
+            label(cat, t, rule),
+            rule_text(cat, t, rule)
         ));
     }
     let counter = d.counter as usize;
     if counter < t.rules.len() {
         out.push_str(&format!(
             "decided by {}: {}\n",
-            label(t, counter),
-            rule_text(t, counter)
+            label(cat, t, counter),
+            rule_text(cat, t, counter)
         ));
     } else {
-        let chain = print::chain_name(t, ChainRef::Builtin(abi as u8), &cat);
+        let chain = print::chain_name(t, ChainRef::Builtin(abi as u8), cat);
         let policy = match t.policies.get(abi).copied().flatten() {
             Some(p) => {
                 let mut b = Vec::new();
@@ -210,7 +221,7 @@ pub fn explain(
     }
     out.push_str(&format!(
         "action: {}\n",
-        outcome(d.action, abi, pos, &shown)
+        outcome(cat, d.action, abi, pos, &shown)
     ));
     Ok(out)
 }
@@ -230,8 +241,11 @@ mod tests {
         -A fcntl-rules -s fcntl --a1:u32 in 0x1,0x2 -j ALLOW\n\
         -A ia32 -s read --a0 eq 0 -j ALLOW\nCOMMIT\n";
 
+    /// The catalog the texts speak.
+    const X86: ArchCatalog = ArchCatalog::new(Arch::X86_64);
+
     fn run(abi: usize, sys: &str, regs: &[u64]) -> String {
-        explain(TEXT, &TableSel::Name("netd".into()), abi, sys, regs).unwrap()
+        explain(&X86, TEXT, &TableSel::Name("netd".into()), abi, sys, regs).unwrap()
     }
 
     #[test]
@@ -312,11 +326,11 @@ mod tests {
     fn errors() {
         let sel = TableSel::Mode(3);
         assert_eq!(
-            explain(TEXT, &sel, 0, "nosuch", &[]).unwrap_err(),
+            explain(&X86, TEXT, &sel, 0, "nosuch", &[]).unwrap_err(),
             "nosuch: no such syscall in x86_64"
         );
         assert_eq!(
-            explain(TEXT, &TableSel::Mode(5), 0, "read", &[]).unwrap_err(),
+            explain(&X86, TEXT, &TableSel::Mode(5), 0, "read", &[]).unwrap_err(),
             "no table 5 is loaded"
         );
         assert_eq!(parse_reg("0x10"), Ok(16));
@@ -325,5 +339,53 @@ mod tests {
         assert!(parse_reg("0xg").is_err());
         assert!(parse_reg("x").is_err());
         assert!(parse_reg("-9223372036854775809").is_err());
+        // ABIs of the architecture only.
+        assert_eq!(abi_index(&X86, "x32"), Ok(2));
+        assert_eq!(
+            abi_index(&X86, "arm"),
+            Err("arm is not an ABI of x86_64: x86_64, ia32, x32".into())
+        );
+        assert_eq!(all_abis(), ["x86_64", "ia32", "x32", "arm64", "arm"]);
+    }
+
+    #[test]
+    fn arm64_calls() {
+        let arm = ArchCatalog::new(Arch::Arm64);
+        let text = b"# generation 1\n*mode 3 netd\n:arm64 MODE2 [4]\n:arm ERRNO EPERM\n\
+            [1] -A arm64 -s openat --a2:u32 masked 0x3 0x0 -j ALLOW\n\
+            -A arm64 -s openat -j ERRNO EACCES\n\
+            -A arm -s read --a0 eq 0 -j ALLOW\nCOMMIT\n";
+        let sel = TableSel::Mode(3);
+        let run = |abi: &str, sys: &str, regs: &[u64]| {
+            let abi = abi_index(&arm, abi).unwrap();
+            explain(&arm, text, &sel, abi, sys, regs).unwrap()
+        };
+        let got = run("arm64", "openat", &[(-100i64) as u64, 0, 1]);
+        assert_eq!(
+            got,
+            "table 3 \"netd\": arm64 openat (56) a0=0xffffffffffffff9c a1=0x0 a2=0x1 a3=0x0 \
+             a4=0x0 a5=0x0\n\
+             decided by arm64#2: -s openat -j ERRNO EACCES\n\
+             action: ERRNO EACCES: the call fails with EACCES (13) without running\n"
+        );
+        assert!(run("arm64", "63", &[]).contains("arm64 read (63)"));
+        assert!(run("arm64", "read", &[]).contains("decided by arm64:policy MODE2"));
+        // AArch32: 32-bit registers; an ARM-private call takes the policy.
+        let got = run("arm", "read", &[0xffff_ffff_0000_0000]);
+        assert!(
+            got.contains("a0=0x0 ") && got.contains("decided by arm#1"),
+            "{got}"
+        );
+        let got = run("arm", "0xf0005", &[]);
+        assert!(
+            got.contains("note: 983045 is outside arm's syscall table")
+                && got.contains("decided by arm:policy ERRNO EPERM"),
+            "{got}"
+        );
+        assert_eq!(
+            explain(&arm, text, &sel, 0, "open", &[]).unwrap_err(),
+            "open: no such syscall in arm64"
+        );
+        assert!(abi_index(&arm, "x86_64").is_err());
     }
 }

@@ -2,14 +2,25 @@
 
 //! Named syscall groups for writing rules: `-s @basic-io,@time,getpid`.
 //!
-//! Modelled on systemd's `SystemCallFilter=` groups, but per ABI: a group
-//! lists the names common to `x86_64`, `ia32` and `x32`, those only the
-//! 64-bit table has (`x86_64` and `x32`), and those only `ia32` has
-//! (`_llseek`, `mmap2`, `socketcall`, the `*_time64` calls, ...). A group
-//! expands in a rule of chain ABI `a` to exactly its members of `a`, each
-//! resolved through the module's own catalog (a host test checks that every
-//! member resolves in every ABI it is listed for, and in no other), so a
-//! group never names a syscall the ABI lacks.
+//! Modelled on systemd's `SystemCallFilter=` groups, but per ABI. A group
+//! lists syscall names by the x86 ABIs that have them: the names common to
+//! `x86_64`, `ia32` and `x32`, those only the 64-bit table has (`x86_64`
+//! and `x32`), and those only `ia32` has (`_llseek`, `mmap2`,
+//! `socketcall`, the `*_time64` calls, ...); then AArch32's own names
+//! (`arm_fadvise64_64`, `arm_sync_file_range`, `send`, `recv`). A group
+//! expands in a rule of chain ABI `a` to exactly those of its names that
+//! `a` has, in list order, each resolved through the module's own catalog
+//! of the architecture: so a group never names a syscall the ABI lacks.
+//! A host test checks that every x86 name resolves in every x86 ABI it is
+//! listed for and in no other, and that every `arm` name is AArch32's
+//! alone, so a misspelt name cannot hide behind the filter.
+//!
+//! On arm64 this skips what the generic syscall table of `arm64` lacks
+//! (`open`, `stat`, `mkdir`, `poll`, `select`, `fork`, `dup2`, `alarm`,
+//! `time`, ... whose `*at`, `p*`, `clone` or `dup3` successors the groups
+//! list too) and what AArch32 EABI lacks (`socketcall`, `time`, `alarm`,
+//! `mmap`, `utime`, `select`; it has `_newselect`, `mmap2`, `send`,
+//! ...). `smctl groups` prints the members per ABI of the architecture.
 //!
 //! `smctl` expands groups before anything reaches the module (`restore`,
 //! `check`, `diff`, `-A`/`-I`/`-R`/`-D`): the module never sees a group, and
@@ -26,15 +37,8 @@
 
 use std::collections::HashSet;
 
-use smrules::catalog::X86Catalog;
+use smrules::catalog::ArchCatalog;
 use smrules::rules::{Catalog, MAX_LINE};
-
-/// The `x86_64` ABI's index in the catalog.
-const X86_64: usize = 0;
-/// The `ia32` ABI's index.
-const IA32: usize = 1;
-/// The `x32` ABI's index.
-const X32: usize = 2;
 
 /// One named group.
 #[derive(Debug)]
@@ -49,17 +53,28 @@ pub struct Group {
     pub native: &'static [&'static str],
     /// Members only `ia32` has.
     pub ia32: &'static [&'static str],
+    /// AArch32's own members (`arm` of arm64), in no x86 ABI.
+    pub arm: &'static [&'static str],
 }
 
 impl Group {
-    /// The members of ABI `abi` (catalog index), in list order.
-    pub fn members(&self, abi: usize) -> impl Iterator<Item = &'static str> + '_ {
-        let own: &'static [&'static str] = match abi {
-            IA32 => self.ia32,
-            X86_64 | X32 => self.native,
-            _ => &[],
-        };
-        self.common.iter().chain(own).copied()
+    /// Every name the group lists, in list order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.common
+            .iter()
+            .chain(self.native)
+            .chain(self.ia32)
+            .chain(self.arm)
+            .copied()
+    }
+
+    /// The members of ABI `abi` of `cat`: the names it has, in list order.
+    pub fn members<'a>(
+        &'a self,
+        cat: &'a ArchCatalog,
+        abi: usize,
+    ) -> impl Iterator<Item = &'static str> + 'a {
+        self.names().filter(move |m| cat.nr_of(abi, m).is_some())
     }
 }
 
@@ -88,6 +103,7 @@ pub const GROUPS: &[Group] = &[
         ],
         native: &[],
         ia32: &["_llseek"],
+        arm: &[],
     },
     Group {
         name: "file-read",
@@ -131,6 +147,7 @@ pub const GROUPS: &[Group] = &[
             "fstatfs64",
             "fadvise64_64",
         ],
+        arm: &["arm_fadvise64_64"],
     },
     Group {
         name: "file-write",
@@ -175,6 +192,7 @@ pub const GROUPS: &[Group] = &[
             "lchown32",
             "utimensat_time64",
         ],
+        arm: &[],
     },
     Group {
         name: "network-io",
@@ -200,6 +218,7 @@ pub const GROUPS: &[Group] = &[
         ],
         native: &["accept"],
         ia32: &["socketcall", "recvmmsg_time64"],
+        arm: &["send", "recv"],
     },
     Group {
         name: "io-event",
@@ -220,6 +239,7 @@ pub const GROUPS: &[Group] = &[
         ],
         native: &[],
         ia32: &["_newselect", "ppoll_time64", "pselect6_time64"],
+        arm: &[],
     },
     Group {
         name: "process",
@@ -256,6 +276,7 @@ pub const GROUPS: &[Group] = &[
         ],
         native: &[],
         ia32: &["waitpid"],
+        arm: &[],
     },
     Group {
         name: "signal",
@@ -282,6 +303,7 @@ pub const GROUPS: &[Group] = &[
             "sigsuspend",
             "rt_sigtimedwait_time64",
         ],
+        arm: &[],
     },
     Group {
         name: "time",
@@ -300,6 +322,7 @@ pub const GROUPS: &[Group] = &[
             "clock_getres_time64",
             "clock_nanosleep_time64",
         ],
+        arm: &[],
     },
     Group {
         name: "timer",
@@ -324,6 +347,7 @@ pub const GROUPS: &[Group] = &[
             "timerfd_gettime64",
             "timerfd_settime64",
         ],
+        arm: &[],
     },
     Group {
         name: "memory",
@@ -333,6 +357,7 @@ pub const GROUPS: &[Group] = &[
         ],
         native: &[],
         ia32: &["mmap2"],
+        arm: &[],
     },
     Group {
         name: "credentials",
@@ -356,6 +381,7 @@ pub const GROUPS: &[Group] = &[
             "getresgid32",
             "getgroups32",
         ],
+        arm: &[],
     },
     Group {
         name: "sync",
@@ -363,6 +389,7 @@ pub const GROUPS: &[Group] = &[
         common: &["fsync", "fdatasync", "sync", "syncfs", "sync_file_range"],
         native: &[],
         ia32: &[],
+        arm: &["arm_sync_file_range"],
     },
 ];
 
@@ -445,17 +472,10 @@ fn words(line: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// The ABI index of built-in chain `name`.
-fn builtin_abi(name: &str) -> Option<usize> {
-    X86Catalog.abis().iter().position(|&a| a == name)
-}
-
 /// The longest a syscall of `abi` may print in a saved line: its name or
 /// `#nr`, whichever is longer, and a comma.
-fn item_cost(abi: usize, name: &str) -> usize {
-    let nr = X86Catalog
-        .nr_of(abi, name)
-        .map_or(5, |n| format!("#{n}").len());
+fn item_cost(cat: &ArchCatalog, abi: usize, name: &str) -> usize {
+    let nr = cat.nr_of(abi, name).map_or(5, |n| format!("#{n}").len());
     name.len().max(nr) + 1
 }
 
@@ -463,6 +483,7 @@ fn item_cost(abi: usize, name: &str) -> usize {
 /// of a rule of chain ABI `abi` with its groups expanded; `None` if it
 /// names no group.
 fn expand_list(
+    cat: &ArchCatalog,
     abi: usize,
     list: &str,
     line: u32,
@@ -482,7 +503,7 @@ fn expand_list(
                 col: at,
                 msg: format!("unknown syscall group: {item} (smctl groups lists them)"),
             })?;
-            for m in g.members(abi) {
+            for m in g.members(cat, abi) {
                 if !explicit.contains(m) && seen.insert(m) {
                     out.push(m.to_owned());
                 }
@@ -506,7 +527,13 @@ fn expand_list(
 /// Splits `items` into lists whose saved line (`-A CHAIN -s LIST` and a
 /// rest of `rest_len` bytes, a counter in front) stays within the module's
 /// line limit.
-fn chunks(abi: usize, chain: &str, rest_len: usize, items: Vec<String>) -> Vec<Vec<String>> {
+fn chunks(
+    cat: &ArchCatalog,
+    abi: usize,
+    chain: &str,
+    rest_len: usize,
+    items: Vec<String>,
+) -> Vec<Vec<String>> {
     // "[18446744073709551615] -A CHAIN -s " and the rest, which the printer
     // may write up to about twice as long (widths, 0x).
     let fixed = 23 + 3 + chain.len() + 4 + 2 * rest_len + 16;
@@ -515,7 +542,7 @@ fn chunks(abi: usize, chain: &str, rest_len: usize, items: Vec<String>) -> Vec<V
     let mut cur = Vec::new();
     let mut used = 0;
     for item in items {
-        let cost = item_cost(abi, &item);
+        let cost = item_cost(cat, abi, &item);
         if !cur.is_empty() && used + cost > budget {
             out.push(std::mem::take(&mut cur));
             used = 0;
@@ -536,6 +563,7 @@ type LineExpansion = (Vec<String>, u32, u32);
 /// number `no`, with `abi_of` the ABI of a chain: the output lines, or
 /// `None` if the line has no group.
 fn expand_line(
+    cat: &ArchCatalog,
     line: &str,
     no: u32,
     abi_of: &dyn Fn(&str) -> Option<usize>,
@@ -555,21 +583,22 @@ fn expand_line(
         return Ok(None);
     };
     let col = lpos as u32 + 1;
-    let Some(items) = expand_list(abi, list, no, col)? else {
+    let Some(items) = expand_list(cat, abi, list, no, col)? else {
         return Ok(None);
     };
     let head = &line[..lpos];
     let rest = &line[lpos + list.len()..];
-    let lines = chunks(abi, chain, rest.len(), items)
+    let lines = chunks(cat, abi, chain, rest.len(), items)
         .into_iter()
         .map(|c| format!("{head}{}{rest}", c.join(",")))
         .collect();
     Ok(Some((lines, col, list.len() as u32)))
 }
 
-/// Expands every `@group` in the `-s` lists of a ruleset text. A text
-/// without groups comes back unchanged, byte for byte.
-pub fn expand_text(text: &[u8]) -> Result<Expanded, GroupError> {
+/// Expands every `@group` in the `-s` lists of a ruleset text for the
+/// chains of `cat`. A text without groups comes back unchanged, byte for
+/// byte.
+pub fn expand_text(cat: &ArchCatalog, text: &[u8]) -> Result<Expanded, GroupError> {
     let unchanged = || Expanded {
         text: text.to_vec(),
         map: Vec::new(),
@@ -596,8 +625,8 @@ pub fn expand_text(text: &[u8]) -> Result<Expanded, GroupError> {
             Some("*mode") => users.clear(),
             Some(t) if t.starts_with(':') => {
                 if let (Some(name), Some(&(_, abi))) = (t.strip_prefix(':'), w.get(1)) {
-                    if builtin_abi(name).is_none() {
-                        if let Some(a) = builtin_abi(abi) {
+                    if cat.abi_index(name).is_none() {
+                        if let Some(a) = cat.abi_index(abi) {
                             users.push((name.to_owned(), a));
                         }
                     }
@@ -606,10 +635,10 @@ pub fn expand_text(text: &[u8]) -> Result<Expanded, GroupError> {
             _ => {}
         }
         let abi_of = |chain: &str| {
-            builtin_abi(chain)
+            cat.abi_index(chain)
                 .or_else(|| users.iter().find(|(n, _)| n == chain).map(|&(_, abi)| abi))
         };
-        match expand_line(line, no, &abi_of)? {
+        match expand_line(cat, line, no, &abi_of)? {
             Some(exp) => {
                 changed = true;
                 push_expansion(&mut out, &mut map, exp, no);
@@ -637,11 +666,12 @@ pub fn expand_text(text: &[u8]) -> Result<Expanded, GroupError> {
 }
 
 /// Expands the groups of one rule line `-A CHAIN ...` whose chain has ABI
-/// `abi` (for the editing commands): one line per rule, without newlines.
-pub fn expand_rule(line: &str, abi: usize) -> Result<Expanded, GroupError> {
+/// `abi` of `cat` (for the editing commands): one line per rule, without
+/// newlines.
+pub fn expand_rule(cat: &ArchCatalog, line: &str, abi: usize) -> Result<Expanded, GroupError> {
     let mut out = String::new();
     let mut map = Vec::new();
-    match expand_line(line, 1, &|_: &str| Some(abi))? {
+    match expand_line(cat, line, 1, &|_: &str| Some(abi))? {
         None => out.push_str(line),
         Some(exp) => {
             push_expansion(&mut out, &mut map, exp, 1);
@@ -673,13 +703,13 @@ fn push_expansion(out: &mut String, map: &mut Vec<LineMap>, exp: LineExpansion, 
     }
 }
 
-/// `smctl groups`: every group with its members per ABI.
-pub fn describe() -> String {
+/// `smctl groups`: every group with its members per ABI of `cat`.
+pub fn describe(cat: &ArchCatalog) -> String {
     let mut out = String::new();
     for g in GROUPS {
         out.push_str(&format!("@{}: {}\n", g.name, g.about));
-        for (abi, name) in X86Catalog.abis().iter().enumerate() {
-            let m: Vec<&str> = g.members(abi).collect();
+        for (abi, name) in cat.abis().iter().enumerate() {
+            let m: Vec<&str> = g.members(cat, abi).collect();
             out.push_str(&format!("  {name}: {}\n", m.join(",")));
         }
     }
@@ -689,11 +719,27 @@ pub fn describe() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use smrules::catalog::Arch;
     use smrules::rules::parse::parse;
+
+    /// The x86_64 catalog, which the texts of most tests speak.
+    const X86: ArchCatalog = ArchCatalog::new(Arch::X86_64);
+    /// The arm64 catalog.
+    const ARM: ArchCatalog = ArchCatalog::new(Arch::Arm64);
+    /// The `x86_64` ABI's index in the catalog.
+    const X86_64: usize = 0;
+    /// The `ia32` ABI's index.
+    const IA32: usize = 1;
+    /// The `x32` ABI's index.
+    const X32: usize = 2;
+    /// The `arm64` ABI's index in the arm64 catalog.
+    const ARM64: usize = 0;
+    /// The `arm` (AArch32) ABI's index.
+    const AARCH32: usize = 1;
 
     #[test]
     fn every_member_resolves_in_every_abi_it_is_listed_for() {
-        let cat = X86Catalog;
+        let cat = X86;
         let mut bad = Vec::new();
         for g in GROUPS {
             let mut names = HashSet::new();
@@ -701,6 +747,7 @@ mod tests {
                 (g.common, &[X86_64, IA32, X32][..]),
                 (g.native, &[X86_64, X32][..]),
                 (g.ia32, &[IA32][..]),
+                (g.arm, &[][..]),
             ] {
                 for &m in list {
                     if !names.insert(m) {
@@ -721,10 +768,30 @@ mod tests {
                             ));
                         }
                     }
-                    if cat.never_allow(X86_64, cat.nr_of(X86_64, m).unwrap_or(0))
-                        || cat.never_allow(IA32, cat.nr_of(IA32, m).unwrap_or(0))
-                    {
-                        bad.push(format!("@{}: {m} may never be allowed", g.name));
+                }
+            }
+            // AArch32's own names: in arm, and only there.
+            for &m in g.arm {
+                if ARM.nr_of(AARCH32, m).is_none() {
+                    bad.push(format!("@{}: {m} not in arm", g.name));
+                }
+                if ARM.nr_of(ARM64, m).is_some() {
+                    bad.push(format!("@{}: {m} is in arm64 too", g.name));
+                }
+            }
+            // Nothing a table may never allow, in any ABI of either
+            // architecture.
+            for arch in Arch::ALL {
+                let cat = ArchCatalog::new(arch);
+                for abi in 0..cat.abis().len() {
+                    for m in g.members(&cat, abi) {
+                        if cat.nr_of(abi, m).is_some_and(|nr| cat.never_allow(abi, nr)) {
+                            bad.push(format!(
+                                "@{}: {m} may never be allowed in {}",
+                                g.name,
+                                cat.abis()[abi]
+                            ));
+                        }
                     }
                 }
             }
@@ -732,56 +799,132 @@ mod tests {
         assert!(bad.is_empty(), "{bad:#?}");
     }
 
+    /// A group that loses members on arm64 (the generic table has no
+    /// `open`, `stat`, `poll`, ...) keeps their successors, and every group
+    /// has members in every ABI of both architectures.
+    #[test]
+    fn groups_on_arm64_skip_what_the_abi_lacks() {
+        let members =
+            |g: &str, abi: usize| -> Vec<&str> { find(g).unwrap().members(&ARM, abi).collect() };
+        let fr = members("file-read", ARM64);
+        for m in [
+            "openat",
+            "openat2",
+            "faccessat",
+            "newfstatat",
+            "fstat",
+            "getdents64",
+        ] {
+            assert!(fr.contains(&m), "arm64 @file-read lacks {m}");
+        }
+        for m in [
+            "open", "access", "stat", "lstat", "getdents", "readlink", "stat64",
+        ] {
+            assert!(!fr.contains(&m), "arm64 @file-read has {m}");
+        }
+        assert_eq!(
+            members("io-event", ARM64),
+            [
+                "ppoll",
+                "pselect6",
+                "epoll_create1",
+                "epoll_ctl",
+                "epoll_pwait",
+                "epoll_pwait2",
+                "eventfd2"
+            ]
+        );
+        assert!(!members("file-write", ARM64).contains(&"mkdir"));
+        assert!(members("file-write", ARM64).contains(&"mkdirat"));
+        assert!(!members("basic-io", ARM64).contains(&"dup2"));
+        assert!(members("network-io", ARM64).contains(&"accept"));
+        assert!(!members("process", ARM64).contains(&"fork"));
+        // AArch32 has the old calls, the 32-bit variants and its own.
+        let fr = members("file-read", AARCH32);
+        for m in ["open", "stat64", "fstatat64", "arm_fadvise64_64"] {
+            assert!(fr.contains(&m), "arm @file-read lacks {m}");
+        }
+        assert!(!fr.contains(&"newfstatat") && !fr.contains(&"fadvise64"));
+        assert!(members("sync", AARCH32).contains(&"arm_sync_file_range"));
+        assert!(!members("sync", AARCH32).contains(&"sync_file_range"));
+        assert!(members("network-io", AARCH32).contains(&"send"));
+        assert!(!members("network-io", AARCH32).contains(&"socketcall"));
+        assert_eq!(members("memory", AARCH32).last(), Some(&"mmap2"));
+        assert!(!members("memory", AARCH32).contains(&"mmap"));
+        for arch in Arch::ALL {
+            let cat = ArchCatalog::new(arch);
+            for g in GROUPS {
+                for (abi, chain) in cat.abis().iter().enumerate() {
+                    assert!(g.members(&cat, abi).count() > 0, "@{} in {chain}", g.name);
+                }
+            }
+        }
+        // The listing names the architecture's chains.
+        let d = describe(&ARM);
+        assert!(d.contains("@io-event: ") && d.contains("\n  arm64: ppoll,pselect6,"));
+        assert!(d.contains("\n  arm: ") && !d.contains("x86_64"), "{d}");
+    }
+
     #[test]
     fn groups_expand_per_abi_and_load() {
-        // Every group in an ALLOW rule of every ABI: the module's parser
-        // accepts it, so no member is unknown or never-allowed there.
-        for g in GROUPS {
-            for chain in ["x86_64", "ia32", "x32"] {
-                let text = format!(
-                    "*mode 3\n:{chain} KILL\n-A {chain} -s @{} -j ALLOW\nCOMMIT\n",
-                    g.name
-                );
-                let e = expand_text(text.as_bytes()).unwrap();
-                let rs = parse(&e.text, &X86Catalog).unwrap_or_else(|err| {
-                    panic!(
-                        "@{} in {chain}: {}:{}: {} {}\n{}",
-                        g.name,
-                        err.line,
-                        err.col,
-                        err.msg,
-                        err.detail(),
-                        String::from_utf8_lossy(&e.text)
-                    )
-                });
-                let abi = builtin_abi(chain).unwrap();
-                let t = &rs.tables[0];
-                let got: Vec<u32> = t
-                    .rules
-                    .iter()
-                    .flat_map(|r| t.syscalls_of(r).unwrap().to_vec())
-                    .collect();
-                let want: Vec<u32> = g
-                    .members(abi)
-                    .map(|m| X86Catalog.nr_of(abi, m).unwrap())
-                    .collect();
-                assert_eq!(got, want, "@{} in {chain}", g.name);
+        // Every group in an ALLOW rule of every ABI of both architectures:
+        // the module's parser accepts it, so no member is unknown or
+        // never-allowed there.
+        for arch in Arch::ALL {
+            let cat = ArchCatalog::new(arch);
+            for g in GROUPS {
+                for &chain in cat.abis() {
+                    let text = format!(
+                        "*mode 3\n:{chain} KILL\n-A {chain} -s @{} -j ALLOW\nCOMMIT\n",
+                        g.name
+                    );
+                    let e = expand_text(&cat, text.as_bytes()).unwrap();
+                    let rs = parse(&e.text, &cat).unwrap_or_else(|err| {
+                        panic!(
+                            "@{} in {chain}: {}:{}: {} {}\n{}",
+                            g.name,
+                            err.line,
+                            err.col,
+                            err.msg,
+                            err.detail(),
+                            String::from_utf8_lossy(&e.text)
+                        )
+                    });
+                    let abi = cat.abi_index(chain).unwrap();
+                    let t = &rs.tables[0];
+                    let got: Vec<u32> = t
+                        .rules
+                        .iter()
+                        .flat_map(|r| t.syscalls_of(r).unwrap().to_vec())
+                        .collect();
+                    let want: Vec<u32> = g
+                        .members(&cat, abi)
+                        .map(|m| cat.nr_of(abi, m).unwrap())
+                        .collect();
+                    assert_eq!(got, want, "@{} in {chain}", g.name);
+                }
             }
         }
     }
 
     #[test]
     fn expansion_keeps_explicit_names_and_dedups() {
-        let e = expand_text(b"*mode 3\n-A x86_64 -s getpid,@time,time -j ALLOW\nCOMMIT\n").unwrap();
+        let e = expand_text(
+            &X86,
+            b"*mode 3\n-A x86_64 -s getpid,@time,time -j ALLOW\nCOMMIT\n",
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(e.text).unwrap(),
             "*mode 3\n-A x86_64 -s getpid,clock_gettime,clock_getres,clock_nanosleep,\
              gettimeofday,nanosleep,time -j ALLOW\nCOMMIT\n"
         );
         // ia32 gets its own members; a user chain's ABI is its own.
-        let e =
-            expand_text(b"*mode 3\n:t ia32\n[4] -A t -s @memory --a0:u32 eq 0 -j ALLOW\nCOMMIT")
-                .unwrap();
+        let e = expand_text(
+            &X86,
+            b"*mode 3\n:t ia32\n[4] -A t -s @memory --a0:u32 eq 0 -j ALLOW\nCOMMIT",
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(e.text).unwrap(),
             "*mode 3\n:t ia32\n[4] -A t -s brk,mmap,munmap,mprotect,madvise,mincore,msync,mmap2 \
@@ -792,14 +935,15 @@ mod tests {
     #[test]
     fn text_without_groups_is_unchanged() {
         let text = b"# a @comment\n*mode 3\n-A x86_64 -s read -j ALLOW\nCOMMIT\n";
-        let e = expand_text(text).unwrap();
+        let e = expand_text(&X86, text).unwrap();
         assert_eq!(e.text, text);
         assert_eq!(e.source(3, 7), (3, 7));
     }
 
     #[test]
     fn unknown_group_names_line_and_column() {
-        let err = expand_text(b"*mode 3\n-A x86_64 -s read,@nope -j ALLOW\nCOMMIT\n").unwrap_err();
+        let err =
+            expand_text(&X86, b"*mode 3\n-A x86_64 -s read,@nope -j ALLOW\nCOMMIT\n").unwrap_err();
         assert_eq!((err.line, err.col), (2, 19));
         assert!(err.msg.contains("@nope"), "{}", err.msg);
         // Only ia32 members, in x86_64: nothing left.
@@ -809,15 +953,24 @@ mod tests {
             common: &[],
             native: &[],
             ia32: &["mmap2"],
+            arm: &[],
         };
-        assert_eq!(empty.members(X86_64).count(), 0);
+        assert_eq!(empty.members(&X86, X86_64).count(), 0);
+        assert_eq!(empty.members(&ARM, ARM64).count(), 0);
+        // On arm64 too; and a group without members of the ABI is an error.
+        let err =
+            expand_text(&ARM, b"*mode 3\n-A arm64 -s read,@nope -j ALLOW\nCOMMIT\n").unwrap_err();
+        assert_eq!((err.line, err.col), (2, 18));
+        // x86 chains are no chains on arm64: left to the parser.
+        let text = b"*mode 3\n-A x86_64 -s @time -j ALLOW\nCOMMIT\n";
+        assert_eq!(expand_text(&ARM, text).unwrap().text, text);
     }
 
     #[test]
     fn errors_map_back_to_the_source() {
         let text = b"*mode 3\n-A x86_64 -s @time,nosuch --a0 eq 1 -j ALLOW\n-A x86_64 -s bad -j KILL\nCOMMIT\n";
-        let e = expand_text(text).unwrap();
-        let err = parse(&e.text, &X86Catalog).unwrap_err();
+        let e = expand_text(&X86, text).unwrap();
+        let err = parse(&e.text, &X86).unwrap_err();
         // The unknown name is inside the expanded list: the list's column.
         assert_eq!(e.source(err.line, err.col), (2, 14));
         // After the list: shifted back by the growth of the list.
@@ -834,8 +987,8 @@ mod tests {
         let text = b"*mode 3\n:x86_64 KILL\n\
             -A x86_64 -s @file-read,@file-write,@basic-io,@network-io,@process,@signal -j ALLOW\n\
             -A x86_64 -s @time -j ERRNO EPERM\nCOMMIT\n";
-        let e = expand_text(text).unwrap();
-        let rs = parse(&e.text, &X86Catalog).expect("parses");
+        let e = expand_text(&X86, text).unwrap();
+        let rs = parse(&e.text, &X86).expect("parses");
         let t = &rs.tables[0];
         assert!(t.rules.len() > 2, "{}", String::from_utf8_lossy(&e.text));
         // The split rules all come from line 3, the last from line 4.
@@ -864,7 +1017,7 @@ mod tests {
                 .find(|l| l.starts_with(&format!("| `@{}` |", g.name)))
                 .unwrap_or_else(|| panic!("docs/smctl.md has no row for @{}", g.name));
             let words: HashSet<&str> = row.split([' ', '`', '|', ',']).collect();
-            for m in g.common.iter().chain(g.native).chain(g.ia32) {
+            for m in g.names() {
                 assert!(words.contains(m), "docs/smctl.md: @{} lacks {m}", g.name);
             }
         }

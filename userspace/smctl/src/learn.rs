@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use clap::Subcommand;
-use smrules::catalog::X86Catalog;
+use smrules::catalog::{Arch, ArchCatalog};
 use smrules::rules::{Catalog, MAX_IN, MAX_LINE, MODE_MAX, MODE_MIN};
 
 use crate::device;
@@ -113,6 +113,7 @@ pub const LEARNED_ARGS: &[(&str, &[u8])] = &[
     ("tgkill", &[2]),
     ("prlimit64", &[1]),
     ("fadvise64", &[3]),
+    ("arm_fadvise64_64", &[1]),
 ];
 
 /// A policy a generated table may give a chain, loosest last.
@@ -270,12 +271,30 @@ impl Learned {
 }
 
 /// The catalog's index of ABI `name`.
-fn abi_index(cat: &X86Catalog, name: &str) -> Option<usize> {
-    cat.abis().iter().position(|a| *a == name)
+fn abi_index(cat: &ArchCatalog, name: &str) -> Option<usize> {
+    cat.abi_index(name)
+}
+
+/// The other architecture whose ABI `name` is, if it is one.
+fn foreign_arch(cat: &ArchCatalog, name: &str) -> Option<Arch> {
+    Arch::ALL
+        .into_iter()
+        .find(|&a| a != cat.arch() && a.chains().contains(&name))
+}
+
+/// Why `name` is no ABI of `cat`.
+fn unknown_abi(cat: &ArchCatalog, name: &str) -> String {
+    match foreign_arch(cat, name) {
+        Some(arch) => format!(
+            "ABI {name:?} is {arch}'s, not {}'s (--arch {arch} reads it)",
+            cat.arch()
+        ),
+        None => format!("unknown ABI {name:?}"),
+    }
 }
 
 /// The syscall labelled `label` (a name or `#NR`) in ABI `abi`.
-fn sys_of(cat: &X86Catalog, abi: usize, label: &str) -> Result<Sys, String> {
+fn sys_of(cat: &ArchCatalog, abi: usize, label: &str) -> Result<Sys, String> {
     // Every number outside the ABI's table, counted together by the kernel:
     // no rule can name them.
     if label == "outside" {
@@ -345,7 +364,7 @@ fn parse_values(s: &str) -> Option<Values> {
 /// to `out.dropped`. `Ok(false)` for another table's record or another
 /// line.
 fn learned_line(
-    cat: &X86Catalog,
+    cat: &ArchCatalog,
     mode: u32,
     line: &str,
     out: &mut Learned,
@@ -368,7 +387,7 @@ fn learned_line(
     let (Some(abi), Some(label), Some(hits)) = (w.get(1), w.get(2), w.get(3)) else {
         return Err("a learned record needs MODE ABI NAME HITS".into());
     };
-    let abi = abi_index(cat, abi).ok_or_else(|| format!("unknown ABI {abi:?}"))?;
+    let abi = abi_index(cat, abi).ok_or_else(|| unknown_abi(cat, abi))?;
     let sys = sys_of(cat, abi, label)?;
     let hits = hits
         .parse()
@@ -390,15 +409,18 @@ fn learned_line(
 
 /// The learn-mode records of table `mode` in the device's text (or a saved
 /// copy), with the table's name from its `*mode N NAME` line.
-pub fn from_records(text: &str, mode: u32, source: &str) -> Result<Learned, String> {
-    let cat = X86Catalog;
+pub fn from_records(
+    cat: &ArchCatalog,
+    text: &str,
+    mode: u32,
+    source: &str,
+) -> Result<Learned, String> {
     let mut out = Learned {
         sources: vec![source.to_owned()],
         ..Learned::default()
     };
     for (no, line) in text.lines().enumerate() {
-        learned_line(&cat, mode, line, &mut out)
-            .map_err(|e| format!("{source}:{}: {e}", no + 1))?;
+        learned_line(cat, mode, line, &mut out).map_err(|e| format!("{source}:{}: {e}", no + 1))?;
         if let Some(rest) = line.strip_prefix("*mode ") {
             let mut w = rest.split_whitespace();
             if w.next().and_then(|m| m.parse::<u32>().ok()) == Some(mode) {
@@ -416,9 +438,10 @@ fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
 }
 
 /// The mode-2 complain-mode log lines of `text` (`dmesg` output, any
-/// prefix): a starting table, policy `MODE2` for each ABI seen.
-pub fn from_log(text: &str, source: &str) -> Result<Learned, String> {
-    let cat = X86Catalog;
+/// prefix): a starting table, policy `MODE2` for each ABI seen. The lines
+/// name the ABI as the module does (`abi=x86_64`, `abi=arm`, ...): one of
+/// another architecture than `cat`'s is an error that says so.
+pub fn from_log(cat: &ArchCatalog, text: &str, source: &str) -> Result<Learned, String> {
     let mut out = Learned {
         sources: vec![source.to_owned()],
         ..Learned::default()
@@ -433,7 +456,13 @@ pub fn from_log(text: &str, source: &str) -> Result<Learned, String> {
         }
         let bad = |what: &str| format!("{source}:{}: {what} in {line:?}", no + 1);
         let abi_name = field(line, "abi").ok_or_else(|| bad("no abi="))?;
-        let abi = abi_index(&cat, abi_name).ok_or_else(|| bad("unknown ABI"))?;
+        let abi = abi_index(cat, abi_name).ok_or_else(|| match foreign_arch(cat, abi_name) {
+            Some(arch) => bad(&format!(
+                "an ABI of {arch}, not of {} (--arch {arch} reads it)",
+                cat.arch()
+            )),
+            None => bad("unknown ABI"),
+        })?;
         let raw: i64 = field(line, "syscall")
             .and_then(|n| n.parse().ok())
             .ok_or_else(|| bad("no syscall="))?;
@@ -461,7 +490,7 @@ pub fn from_log(text: &str, source: &str) -> Result<Learned, String> {
 
 /// A rule line `-A ABI -s NAME [--aI[:W] in V,...]... -j ALLOW` as
 /// `generate` prints it: the ABI, the syscall and its argument sets.
-fn rule_line(cat: &X86Catalog, line: &str) -> Result<(usize, Sys, [Values; 6]), String> {
+fn rule_line(cat: &ArchCatalog, line: &str) -> Result<(usize, Sys, [Values; 6]), String> {
     let w: Vec<&str> = line.split_whitespace().collect();
     let unknown = || format!("not a rule 'learn generate' writes: {line:?}");
     let (Some(&"-A"), Some(abi), Some(&"-s"), Some(label)) =
@@ -472,7 +501,7 @@ fn rule_line(cat: &X86Catalog, line: &str) -> Result<(usize, Sys, [Values; 6]), 
     if w.len() < 6 || w[w.len() - 2..] != ["-j", "ALLOW"] || label.contains(',') {
         return Err(unknown());
     }
-    let abi = abi_index(cat, abi).ok_or_else(|| format!("unknown ABI {abi:?}"))?;
+    let abi = abi_index(cat, abi).ok_or_else(|| unknown_abi(cat, abi))?;
     let sys = sys_of(cat, abi, label)?;
     let mut args: [Values; 6] = std::array::from_fn(|_| Values::Any);
     let tests = &w[4..w.len() - 2];
@@ -505,8 +534,12 @@ fn hits_comment(line: &str) -> Option<u64> {
 
 /// An earlier `generate` output, or saved `# learned` lines of table
 /// `mode`: what it allowed (its commented-out rules too) and its policies.
-pub fn from_file(text: &str, mode: u32, source: &str) -> Result<Learned, String> {
-    let cat = X86Catalog;
+pub fn from_file(
+    cat: &ArchCatalog,
+    text: &str,
+    mode: u32,
+    source: &str,
+) -> Result<Learned, String> {
     let mut out = Learned {
         sources: vec![source.to_owned()],
         ..Learned::default()
@@ -515,11 +548,11 @@ pub fn from_file(text: &str, mode: u32, source: &str) -> Result<Learned, String>
     for (no, line) in text.lines().enumerate() {
         let at = |e: String| format!("{source}:{}: {e}", no + 1);
         let line = line.trim_end();
-        if learned_line(&cat, mode, line, &mut out).map_err(at)? {
+        if learned_line(cat, mode, line, &mut out).map_err(at)? {
             continue;
         }
         if let Some(rule) = line.strip_prefix("#-A ").map(|r| format!("-A {r}")) {
-            let (abi, sys, args) = rule_line(&cat, &rule).map_err(at)?;
+            let (abi, sys, args) = rule_line(cat, &rule).map_err(at)?;
             out.add(
                 abi,
                 sys,
@@ -529,7 +562,7 @@ pub fn from_file(text: &str, mode: u32, source: &str) -> Result<Learned, String>
                 },
             );
         } else if line.starts_with("-A ") {
-            let (abi, sys, args) = rule_line(&cat, line).map_err(at)?;
+            let (abi, sys, args) = rule_line(cat, line).map_err(at)?;
             out.add(
                 abi,
                 sys,
@@ -541,7 +574,7 @@ pub fn from_file(text: &str, mode: u32, source: &str) -> Result<Learned, String>
         } else if let Some(rest) = line.strip_prefix(':') {
             let (chain, policy) = rest.split_once(' ').unwrap_or((rest, ""));
             // User chains (`:NAME ABI`) are not something generate writes.
-            let abi = abi_index(&cat, chain)
+            let abi = abi_index(cat, chain)
                 .ok_or_else(|| at(format!("not a chain 'learn generate' writes: {line:?}")))?;
             let p = Policy::parse(policy.trim())
                 .ok_or_else(|| at(format!("unknown policy {policy:?}")))?;
@@ -569,7 +602,7 @@ pub fn from_file(text: &str, mode: u32, source: &str) -> Result<Learned, String>
 }
 
 /// Why a syscall is printed commented out, if it is.
-fn withheld(cat: &X86Catalog, abi: usize, sys: &Sys) -> Option<&'static str> {
+fn withheld(cat: &ArchCatalog, abi: usize, sys: &Sys) -> Option<&'static str> {
     let Some(nr) = sys.nr else {
         return Some("outside the ABI's syscall table: only a rule without -s could match it");
     };
@@ -586,7 +619,7 @@ fn withheld(cat: &X86Catalog, abi: usize, sys: &Sys) -> Option<&'static str> {
 }
 
 /// The test of argument `i` of `sys` with `values`, or why there is none.
-fn test_text(cat: &X86Catalog, abi: usize, sys: &Sys, i: usize, values: &[u64]) -> Option<String> {
+fn test_text(cat: &ArchCatalog, abi: usize, sys: &Sys, i: usize, values: &[u64]) -> Option<String> {
     let size = sys.nr.and_then(|nr| cat.arg_size(abi, nr, i))?;
     let (width, mask) = if size == 8 {
         ("u64", u64::MAX)
@@ -610,9 +643,15 @@ fn hits_text(label: &str, hits: u64, log: bool) -> String {
     }
 }
 
-/// The ruleset text for table `mode` from `l`.
-pub fn render(l: &Learned, mode: u32, name: Option<&str>, from_log: bool) -> String {
-    let cat = X86Catalog;
+/// The ruleset text for table `mode` from `l` (learned in the ABIs of
+/// `cat`).
+pub fn render(
+    cat: &ArchCatalog,
+    l: &Learned,
+    mode: u32,
+    name: Option<&str>,
+    from_log: bool,
+) -> String {
     let name = name.or(l.name.as_deref());
     let mut out = String::new();
     let title = match name {
@@ -672,7 +711,7 @@ pub fn render(l: &Learned, mode: u32, name: Option<&str>, from_log: bool) -> Str
             let mut tests: Vec<(usize, String, usize)> = Vec::new();
             for (i, v) in seen.args.iter().enumerate() {
                 if let Values::Set(vals) = v {
-                    match test_text(&cat, abi, sys, i, vals) {
+                    match test_text(cat, abi, sys, i, vals) {
                         Some(t) => tests.push((i, t, vals.len())),
                         None => notes.push(format!("a{i} has no scalar prototype: not tested")),
                     }
@@ -702,7 +741,7 @@ pub fn render(l: &Learned, mode: u32, name: Option<&str>, from_log: bool) -> Str
                 comment.push_str("; ");
                 comment.push_str(n);
             }
-            match withheld(&cat, abi, sys) {
+            match withheld(cat, abi, sys) {
                 Some(why) => {
                     let _ = writeln!(withheld_lines, "{comment}; {why}\n#{rule}");
                 }
@@ -725,9 +764,8 @@ fn min_sys() -> Sys {
     }
 }
 
-/// The learning table for table `mode`.
-pub fn template(mode: u32, name: &str) -> String {
-    let cat = X86Catalog;
+/// The learning table for table `mode`, for the ABIs of `cat`.
+pub fn template(cat: &ArchCatalog, mode: u32, name: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -796,13 +834,27 @@ fn check_name(name: &str) -> Result<(), String> {
     }
 }
 
-/// `smctl learn ...`: the text to print on standard output.
-pub fn run(cmd: &LearnCmd) -> Result<String, String> {
+/// Whether `cmd` reads the device (`generate` without `--from-log` or
+/// `--no-device`).
+pub fn reads_device(cmd: &LearnCmd) -> bool {
+    matches!(
+        cmd,
+        LearnCmd::Generate {
+            from_log: None,
+            no_device: false,
+            ..
+        }
+    )
+}
+
+/// `smctl learn ...` for the ABIs of `cat`: the text to print on standard
+/// output.
+pub fn run(cat: &ArchCatalog, cmd: &LearnCmd) -> Result<String, String> {
     match cmd {
         LearnCmd::Template { table, name } => {
             let name = name.as_deref().unwrap_or("learn");
             check_name(name)?;
-            Ok(template(*table, name))
+            Ok(template(cat, *table, name))
         }
         LearnCmd::Generate {
             table,
@@ -817,7 +869,7 @@ pub fn run(cmd: &LearnCmd) -> Result<String, String> {
             let mut l = Learned::default();
             if let Some(file) = log {
                 let shown = if file == "-" { "<stdin>" } else { file };
-                l.merge(from_log(&read_text(file)?, &format!("log {shown}"))?);
+                l.merge(from_log(cat, &read_text(file)?, &format!("log {shown}"))?);
             } else if !no_device {
                 let text = device::read_tables().map_err(|f| match f {
                     device::Failure::Io(t) => t,
@@ -830,7 +882,7 @@ pub fn run(cmd: &LearnCmd) -> Result<String, String> {
                 if !loaded && merge.is_empty() {
                     return Err(format!("no table {table} is loaded"));
                 }
-                let records = from_records(&text, *table, device::DEVICE)?;
+                let records = from_records(cat, &text, *table, device::DEVICE)?;
                 if records.seen.is_empty() {
                     eprintln!(
                         "smctl: warning: table {table} has no learn-mode records (enter it in \
@@ -840,7 +892,7 @@ pub fn run(cmd: &LearnCmd) -> Result<String, String> {
                 l.merge(records);
             }
             for file in merge {
-                l.merge(from_file(&read_text(file)?, *table, file)?);
+                l.merge(from_file(cat, &read_text(file)?, *table, file)?);
             }
             if l.seen.is_empty() && l.policies.is_empty() {
                 return Err(format!("nothing learned for table {table}"));
@@ -851,7 +903,7 @@ pub fn run(cmd: &LearnCmd) -> Result<String, String> {
                     l.dropped
                 );
             }
-            Ok(render(&l, *table, name.as_deref(), log.is_some()))
+            Ok(render(cat, &l, *table, name.as_deref(), log.is_some()))
         }
     }
 }
@@ -859,6 +911,9 @@ pub fn run(cmd: &LearnCmd) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The catalog the texts speak.
+    const X86: ArchCatalog = ArchCatalog::new(Arch::X86_64);
     use smrules::rules::{compile, parse};
 
     /// What a learned process can make the kernel print never breaks
@@ -866,7 +921,7 @@ mod tests {
     /// negative `#N`) are never an ALLOW.
     #[test]
     fn numbers_outside_the_table_are_never_rules() {
-        let cat = X86Catalog;
+        let cat = X86;
         for label in ["outside", "#-1", "#-9223372036854775808", "#4000"] {
             let s = sys_of(&cat, 0, label).unwrap();
             assert_eq!(s.nr, None, "{label}");
@@ -877,8 +932,12 @@ mod tests {
 
     /// `smctl check`: parses and compiles on the host; the rule count.
     fn check(text: &str) -> usize {
-        let cat = X86Catalog;
-        let rs = parse::parse(text.as_bytes(), &cat).unwrap_or_else(|e| {
+        check_on(&X86, text)
+    }
+
+    /// `smctl check --arch` of `cat`'s architecture.
+    fn check_on(cat: &ArchCatalog, text: &str) -> usize {
+        let rs = parse::parse(text.as_bytes(), cat).unwrap_or_else(|e| {
             panic!(
                 "line {} col {}: {} {}\n{text}",
                 e.line,
@@ -890,7 +949,7 @@ mod tests {
         let mut rules = 0;
         for t in rs.tables {
             rules += t.rules.len();
-            compile::compile(t, &cat).unwrap_or_else(|e| panic!("compile: {}\n{text}", e.msg));
+            compile::compile(t, cat).unwrap_or_else(|e| panic!("compile: {}\n{text}", e.msg));
         }
         rules
     }
@@ -902,7 +961,7 @@ mod tests {
 
     #[test]
     fn template_learns_selecting_arguments_and_checks() {
-        let t = template(42, "httpd");
+        let t = template(&X86, 42, "httpd");
         assert!(t.contains("*mode 42 httpd\n:x86_64 KILL\n:ia32 KILL\n:x32 KILL\n"));
         let r = rules(&t);
         for want in [
@@ -955,10 +1014,10 @@ COMMIT
 
     #[test]
     fn generate_from_device_records() {
-        let l = from_records(DEVICE_TEXT, 42, "dev").unwrap();
+        let l = from_records(&X86, DEVICE_TEXT, 42, "dev").unwrap();
         assert_eq!(l.name.as_deref(), Some("httpd"));
         assert_eq!(l.dropped, 3);
-        let out = render(&l, 42, None, false);
+        let out = render(&X86, &l, 42, None, false);
         assert!(out.contains("REVIEW BEFORE LOADING"), "{out}");
         assert!(out.contains("rare paths"), "{out}");
         assert!(out.contains("WARNING: 3 refused calls could not be recorded"));
@@ -988,17 +1047,17 @@ COMMIT
         assert!(!out.contains("getppid"));
         assert_eq!(check(&out), r.len());
         // An explicit name wins.
-        assert!(render(&l, 42, Some("web"), false).contains("*mode 42 web\n"));
+        assert!(render(&X86, &l, 42, Some("web"), false).contains("*mode 42 web\n"));
     }
 
     #[test]
     fn bad_records_are_errors() {
-        assert!(from_records("# learned 42 x86_64 nosuchcall 1\n", 42, "d").is_err());
-        assert!(from_records("# learned 42 sparc read 1\n", 42, "d").is_err());
-        assert!(from_records("# learned 42 x86_64 read x\n", 42, "d").is_err());
-        assert!(from_records("# learned 42 x86_64 read 1 a7=0x1\n", 42, "d").is_err());
+        assert!(from_records(&X86, "# learned 42 x86_64 nosuchcall 1\n", 42, "d").is_err());
+        assert!(from_records(&X86, "# learned 42 sparc read 1\n", 42, "d").is_err());
+        assert!(from_records(&X86, "# learned 42 x86_64 read x\n", 42, "d").is_err());
+        assert!(from_records(&X86, "# learned 42 x86_64 read 1 a7=0x1\n", 42, "d").is_err());
         // Other tables' records are not read at all.
-        assert!(from_records("# learned 4 x86_64 nosuchcall 1\n", 42, "d").is_ok());
+        assert!(from_records(&X86, "# learned 4 x86_64 nosuchcall 1\n", 42, "d").is_ok());
     }
 
     #[test]
@@ -1007,7 +1066,13 @@ COMMIT
                     # learned 5 x86_64 lseek 1 a1=0x10 a2=0x0\n\
                     # learned 5 ia32 mmap2 1 a2=0x3 a3=0x22\n\
                     # learned 5 x86_64 kill 1 a1=0x9\n";
-        let out = render(&from_records(text, 5, "d").unwrap(), 5, Some("w"), false);
+        let out = render(
+            &X86,
+            &from_records(&X86, text, 5, "d").unwrap(),
+            5,
+            Some("w"),
+            false,
+        );
         let r = rules(&out);
         assert!(r.contains(&"-A x86_64 -s lseek --a1:u64 in 0x10 --a2:u32 in 0x0 -j ALLOW"));
         assert!(r.contains(&"-A ia32 -s mmap2 --a2:u32 in 0x3 --a3:u32 in 0x22 -j ALLOW"));
@@ -1029,8 +1094,8 @@ COMMIT
 
     #[test]
     fn from_log_starts_from_mode2() {
-        let l = from_log(LOG, "log").unwrap();
-        let out = render(&l, 7, Some("netd"), true);
+        let l = from_log(&X86, LOG, "log").unwrap();
+        let out = render(&X86, &l, 7, Some("netd"), true);
         assert!(
             out.contains("*mode 7 netd\n:x86_64 MODE2\n:ia32 MODE2\n:x32 MODE2\n"),
             "{out}"
@@ -1050,14 +1115,101 @@ COMMIT
         assert!(!out.contains("getuid") && !out.contains("getgid"));
         assert_eq!(check(&out), 4);
         // Only mode 2 lines for x86_64: the other ABIs stay KILL.
-        let one = from_log(LOG.lines().next().unwrap(), "log").unwrap();
-        assert!(render(&one, 7, None, true).contains(":x86_64 MODE2\n:ia32 KILL\n:x32 KILL\n"));
+        let one = from_log(&X86, LOG.lines().next().unwrap(), "log").unwrap();
+        assert!(
+            render(&X86, &one, 7, None, true).contains(":x86_64 MODE2\n:ia32 KILL\n:x32 KILL\n")
+        );
+    }
+
+    /// The arm64 catalog.
+    const ARM: ArchCatalog = ArchCatalog::new(Arch::Arm64);
+
+    #[test]
+    fn template_on_arm64() {
+        let t = template(&ARM, 42, "httpd");
+        assert!(
+            t.contains("*mode 42 httpd\n:arm64 KILL\n:arm KILL\n"),
+            "{t}"
+        );
+        let r = rules(&t);
+        for want in [
+            "-A arm64 -s socket -j LEARN a0,a1",
+            "-A arm64 -s openat -j LEARN a2",
+            "-A arm64 -s mmap -j LEARN a2,a3",
+            "-A arm64 -s fadvise64 -j LEARN a3",
+            "-A arm -s mmap2 -j LEARN a2,a3",
+            "-A arm -s fcntl64 -j LEARN a1",
+            "-A arm -s open -j LEARN a1",
+            "-A arm -s arm_fadvise64_64 -j LEARN a1",
+        ] {
+            assert!(r.contains(&want), "{want}\n{t}");
+        }
+        // No call the ABI lacks, no x86 chain.
+        assert!(
+            !t.contains("-A arm64 -s open ") && !t.contains("socketcall"),
+            "{t}"
+        );
+        assert!(!t.contains("x86_64") && !t.contains("ia32"), "{t}");
+        check_on(&ARM, &t);
+        // The x86 template does not learn AArch32's own calls.
+        assert!(!template(&X86, 42, "httpd").contains("arm_fadvise64_64"));
+    }
+
+    const ARM_LOG: &str = "\
+[    3.1] seccomp_mode: logged pid=9 comm=netd mode=2 abi=arm64 syscall=172 (getpid)
+[    3.2] seccomp_mode: logged pid=9 comm=netd mode=2 abi=arm64 syscall=56 (openat)
+[    3.3] seccomp_mode: logged pid=9 comm=netd mode=2 abi=arm64 syscall=221 (execve)
+[    3.4] seccomp_mode: logged pid=10 comm=old mode=2 abi=arm syscall=20 (getpid)
+[    3.5] seccomp_mode: logged pid=10 comm=old mode=2 abi=arm syscall=983045 (?)
+";
+
+    #[test]
+    fn from_log_on_arm64() {
+        let l = from_log(&ARM, ARM_LOG, "log").unwrap();
+        let out = render(&ARM, &l, 7, Some("netd"), true);
+        assert!(
+            out.contains("*mode 7 netd\n:arm64 MODE2\n:arm MODE2\n"),
+            "{out}"
+        );
+        assert_eq!(
+            rules(&out),
+            [
+                "-A arm64 -s getpid -j ALLOW",
+                "-A arm64 -s openat -j ALLOW",
+                "-A arm -s getpid -j ALLOW",
+            ]
+        );
+        assert!(out.contains("#-A arm64 -s execve -j ALLOW\n"), "{out}");
+        // An ARM-private call (set_tls) is outside every table: no rule.
+        assert!(out.contains("#-A arm -s #983045 -j ALLOW\n"), "{out}");
+        assert_eq!(check_on(&ARM, &out), 3);
+        // A log of the other architecture says which --arch reads it.
+        let e = from_log(&X86, ARM_LOG, "log").unwrap_err();
+        assert!(
+            e.starts_with("log:1: an ABI of arm64, not of x86_64 (--arch arm64 reads it) in "),
+            "{e}"
+        );
+        let e = from_log(&ARM, LOG, "log").unwrap_err();
+        assert!(
+            e.contains("an ABI of x86_64, not of arm64 (--arch x86_64 reads it)"),
+            "{e}"
+        );
+        // So do saved records and generated files.
+        let e = from_records(&ARM, "# learned 5 x86_64 read 1\n", 5, "d").unwrap_err();
+        assert_eq!(
+            e,
+            "d:1: ABI \"x86_64\" is x86_64's, not arm64's (--arch x86_64 reads it)"
+        );
+        let merged = from_file(&ARM, &out, 7, "first").unwrap();
+        assert_eq!(rules(&render(&ARM, &merged, 7, None, true)), rules(&out));
+        assert!(from_file(&X86, &out, 7, "first").is_err());
     }
 
     #[test]
     fn merge_unites_syscalls_and_value_sets() {
         let first = render(
-            &from_records(DEVICE_TEXT, 42, "dev").unwrap(),
+            &X86,
+            &from_records(&X86, DEVICE_TEXT, 42, "dev").unwrap(),
             42,
             None,
             false,
@@ -1068,9 +1220,9 @@ COMMIT
 # learned 42 x86_64 write 5
 # learned 42 x86_64 mmap 1 a2=0x1,0x2,0x4,0x5,0x6,0x7,0x8,0x9,0xa,0xb,0xc,0xd,0xe,0xf,0x10,0x11 a3=0x22
 ";
-        let mut l = from_file(&first, 42, "first").unwrap();
-        l.merge(from_file(second, 42, "second").unwrap());
-        let out = render(&l, 42, None, false);
+        let mut l = from_file(&X86, &first, 42, "first").unwrap();
+        l.merge(from_file(&X86, second, 42, "second").unwrap());
+        let out = render(&X86, &l, 42, None, false);
         let r = rules(&out);
         assert_eq!(
             r,
@@ -1097,17 +1249,17 @@ COMMIT
         assert_eq!(l.dropped, 3);
         assert_eq!(check(&out), r.len());
         // A generate output merged with itself is itself (hits doubled).
-        let mut again = from_file(&out, 42, "first").unwrap();
-        again.merge(from_file(&out, 42, "first").unwrap());
-        assert_eq!(rules(&render(&again, 42, None, false)), r);
+        let mut again = from_file(&X86, &out, 42, "first").unwrap();
+        again.merge(from_file(&X86, &out, 42, "first").unwrap());
+        assert_eq!(rules(&render(&X86, &again, 42, None, false)), r);
     }
 
     #[test]
     fn merge_of_log_table_keeps_the_loosest_policy() {
-        let start = render(&from_log(LOG, "log").unwrap(), 42, None, true);
-        let mut l = from_records(DEVICE_TEXT, 42, "dev").unwrap();
-        l.merge(from_file(&start, 42, "start").unwrap());
-        let out = render(&l, 42, None, false);
+        let start = render(&X86, &from_log(&X86, LOG, "log").unwrap(), 42, None, true);
+        let mut l = from_records(&X86, DEVICE_TEXT, 42, "dev").unwrap();
+        l.merge(from_file(&X86, &start, 42, "start").unwrap());
+        let out = render(&X86, &l, 42, None, false);
         assert!(
             out.contains(":x86_64 MODE2\n:ia32 MODE2\n:x32 MODE2\n"),
             "{out}"
@@ -1118,11 +1270,11 @@ COMMIT
 
     #[test]
     fn merge_rejects_what_it_cannot_read() {
-        assert!(from_file("-A x86_64 -s read -j ERRNO EPERM\n", 3, "f").is_err());
-        assert!(from_file("-A x86_64 -s read,write -j ALLOW\n", 3, "f").is_err());
-        assert!(from_file("-A x86_64 -s read --a0:u32 eq 1 -j ALLOW\n", 3, "f").is_err());
-        assert!(from_file(":fcntl-rules x86_64\n", 3, "f").is_err());
-        assert!(from_file(":x86_64 MODE2\n-A x86_64 -s read -j ALLOW\n", 3, "f").is_ok());
+        assert!(from_file(&X86, "-A x86_64 -s read -j ERRNO EPERM\n", 3, "f").is_err());
+        assert!(from_file(&X86, "-A x86_64 -s read,write -j ALLOW\n", 3, "f").is_err());
+        assert!(from_file(&X86, "-A x86_64 -s read --a0:u32 eq 1 -j ALLOW\n", 3, "f").is_err());
+        assert!(from_file(&X86, ":fcntl-rules x86_64\n", 3, "f").is_err());
+        assert!(from_file(&X86, ":x86_64 MODE2\n-A x86_64 -s read -j ALLOW\n", 3, "f").is_ok());
     }
 
     #[test]
@@ -1130,7 +1282,13 @@ COMMIT
         let vals: Vec<String> = (0..16u64).map(|i| format!("{:#x}", u64::MAX - i)).collect();
         let v = vals.join(",");
         let text = format!("# learned 9 x86_64 mmap 1 a0={v} a1={v} a2=0x3 a3=0x22 a4={v}\n");
-        let out = render(&from_records(&text, 9, "d").unwrap(), 9, None, false);
+        let out = render(
+            &X86,
+            &from_records(&X86, &text, 9, "d").unwrap(),
+            9,
+            None,
+            false,
+        );
         assert!(out.lines().all(|l| l.len() <= MAX_LINE), "{out}");
         assert!(out.contains("do not fit on one line"));
         check(&out);

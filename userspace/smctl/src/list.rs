@@ -19,7 +19,7 @@
 //! ones. Listing reads only the device: no name service or anything else
 //! that could block is ever asked (`-n` only chooses numbers over names).
 
-use smrules::catalog::X86Catalog;
+use smrules::catalog::ArchCatalog;
 
 use crate::select::TableSel;
 use smrules::rules::ast::{ChainRef, Policy, Table, Target, MAX_ABIS};
@@ -72,10 +72,10 @@ struct ChainView {
     rows: Vec<Row>,
 }
 
-/// Lists the tables of `text` (`save -c` text, as the device returns it).
-pub fn render(text: &[u8], opts: &ListOpts) -> Result<String, String> {
-    let cat = X86Catalog;
-    let rs = parse::parse_dump(text, &cat).map_err(|e| {
+/// Lists the tables of `text` (`save -c` text, as the device returns it,
+/// in the chains of `cat`).
+pub fn render(cat: &ArchCatalog, text: &[u8], opts: &ListOpts) -> Result<String, String> {
+    let rs = parse::parse_dump(text, cat).map_err(|e| {
         format!(
             "the module's table text does not parse (line {}, column {}): {}",
             e.line, e.col, e.msg
@@ -91,7 +91,7 @@ pub fn render(text: &[u8], opts: &ListOpts) -> Result<String, String> {
             out.push('\n');
         }
         found = true;
-        table(&mut out, t, &cat, opts);
+        table(&mut out, t, cat, opts);
     }
     match &opts.table {
         Some(s) if !found => Err(s.missing()),
@@ -286,6 +286,10 @@ fn args_of(rule: &str, has_syscalls: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use smrules::catalog::Arch;
+
+    /// The catalog the texts speak.
+    const X86: ArchCatalog = ArchCatalog::new(Arch::X86_64);
 
     /// `save -c` text as the device returns it.
     const TEXT: &str = "\
@@ -308,7 +312,7 @@ COMMIT
 
     #[test]
     fn plain_listing() {
-        let got = render(TEXT.as_bytes(), &ListOpts::default()).unwrap();
+        let got = render(&X86, TEXT.as_bytes(), &ListOpts::default()).unwrap();
         let want = "\
 Table 3 \"t3\"
 Chain x86_64 (policy MODE2)
@@ -353,7 +357,7 @@ target  syscalls  args
             line_numbers: true,
             exact: false,
         };
-        let got = render(TEXT.as_bytes(), &opts).unwrap();
+        let got = render(&X86, TEXT.as_bytes(), &opts).unwrap();
         let want = "\
 Table 3 \"t3\"
 Chain x86_64 (policy MODE2, 1042 hits)
@@ -385,7 +389,7 @@ num  hits  target       syscalls  args
             verbose: true,
             ..ListOpts::default()
         };
-        let got = render(TEXT.as_bytes(), &opts).unwrap();
+        let got = render(&X86, TEXT.as_bytes(), &opts).unwrap();
         assert!(
             got.contains("Chain ia32 (policy ERRNO EPERM, 4 hits)\n"),
             "{got}"
@@ -394,6 +398,7 @@ num  hits  target       syscalls  args
         // Text without counters (plain `save`): every count is 0.
         let plain = TEXT.replace("[7] ", "").replace(" [1042]", "");
         let got = render(
+            &X86,
             plain.as_bytes(),
             &ListOpts {
                 table: Some(TableSel::Name("t3".into())),
@@ -413,7 +418,7 @@ num  hits  target       syscalls  args
             ..ListOpts::default()
         };
         assert_eq!(
-            render(TEXT.as_bytes(), &opts).unwrap_err(),
+            render(&X86, TEXT.as_bytes(), &opts).unwrap_err(),
             "no table 4 is loaded"
         );
         let opts = ListOpts {
@@ -421,16 +426,17 @@ num  hits  target       syscalls  args
             ..ListOpts::default()
         };
         assert_eq!(
-            render(TEXT.as_bytes(), &opts).unwrap_err(),
+            render(&X86, TEXT.as_bytes(), &opts).unwrap_err(),
             "no table named \"nope\" is loaded"
         );
         assert!(render(
+            &X86,
             b"*mode 3\n-A nowhere -j ALLOW\nCOMMIT\n",
             &ListOpts::default()
         )
         .unwrap_err()
         .contains("line 2"));
-        assert_eq!(render(b"", &ListOpts::default()).unwrap(), "");
+        assert_eq!(render(&X86, b"", &ListOpts::default()).unwrap(), "");
     }
 
     #[test]
@@ -466,12 +472,12 @@ num  hits  target       syscalls  args
             verbose: true,
             ..ListOpts::default()
         };
-        let got = render(big.as_bytes(), &opts).unwrap();
+        let got = render(&X86, big.as_bytes(), &opts).unwrap();
         assert!(got.contains("(policy MODE2, 7000K hits)"), "{got}");
         assert!(got.contains("\n1235K  ALLOW "), "{got}");
         assert!(got.contains("\n    1  ERRNO EACCES"), "{got}");
         opts.exact = true;
-        let got = render(big.as_bytes(), &opts).unwrap();
+        let got = render(&X86, big.as_bytes(), &opts).unwrap();
         assert!(got.contains("(policy MODE2, 7000000 hits)"), "{got}");
         assert!(got.contains("\n1234567  ALLOW "), "{got}");
         assert!(got.contains("\n      1  ERRNO EACCES"), "{got}");

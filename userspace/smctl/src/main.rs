@@ -19,6 +19,15 @@
 //! smctl learn template|generate -t N ...     learn mode (learn.rs)
 //! ```
 //!
+//! The built-in chains are the ABIs of the architecture: `x86_64`, `ia32`,
+//! `x32` on x86_64, `arm64`, `arm` on arm64. smctl speaks those of the
+//! machine it was built for; the global `--arch x86_64|arm64` selects
+//! another for the commands that work on rules alone (`check`, `groups`,
+//! `learn template`, `learn generate --no-device` or `--from-log`), to write
+//! and check rules for another machine. A command that talks to the module
+//! refuses an `--arch` other than the machine's (usage error): the module
+//! speaks its own.
+//!
 //! Exit status: 0 done, 1 refused or failed (the reason on stderr: the errno,
 //! then `FILE:LINE:COL: message` for an error in the text), 2 usage (`diff`:
 //! 0 same, 1 different, 2 trouble).
@@ -39,8 +48,9 @@ mod select;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
-use smrules::catalog::X86Catalog;
+use smrules::catalog::{Arch, ArchCatalog};
 use smrules::rules::{compile, parse, print};
 
 use device::{Failure, Refusal};
@@ -51,7 +61,6 @@ use list::ListOpts;
 #[command(
     version,
     about,
-    args_conflicts_with_subcommands = true,
     arg_required_else_help = true,
     override_usage = "smctl restore [--test] [--loosen] <FILE|->\n       \
                       smctl save [-c]\n       \
@@ -60,26 +69,69 @@ use list::ListOpts;
                       smctl -t N|NAME -R CHAIN n RULE | -F [CHAIN] | -N CHAIN ABI | -X [CHAIN]\n       \
                       smctl -t N|NAME -P CHAIN TARGET      smctl [-t N|NAME] -Z\n       \
                       smctl zero [-t N]\n       \
-                      smctl check <FILE|->\n       \
+                      smctl check [--arch x86_64|arm64] <FILE|->\n       \
                       smctl diff <FILE|->\n       \
                       smctl explain -t N|NAME ABI SYSCALL [ARGS]...\n       \
-                      smctl groups\n       \
+                      smctl groups [--arch x86_64|arm64]\n       \
                       smctl confine --pid PID|--pidfile FILE (--mode N | --table NAME) [--complain] [--children]\n       \
                       smctl ps\n       \
-                      smctl learn template -t N [--name NAME]\n       \
-                      smctl learn generate -t N [--name NAME] [--from-log FILE|-] [--merge FILE]... [--no-device]",
+                      smctl learn template -t N [--name NAME] [--arch x86_64|arm64]\n       \
+                      smctl learn generate -t N [--name NAME] [--from-log FILE|-] [--merge FILE]... [--no-device] [--arch x86_64|arm64]",
     group(clap::ArgGroup::new("command").multiple(false).args([
         "list", "append", "insert", "delete", "replace", "flush", "new_chain",
         "delete_chain", "policy", "zero",
     ]))
 )]
 struct Cli {
+    /// The architecture whose chains and syscalls the rules use: x86_64
+    /// (chains x86_64, ia32, x32) or arm64 (chains arm64, arm). Default:
+    /// this machine's. Another one is for the commands that work on rules
+    /// alone (check, groups, learn template, learn generate --no-device or
+    /// --from-log); the others talk to this machine's module and refuse it.
+    #[arg(
+        long,
+        global = true,
+        value_name = "ARCH",
+        value_parser = PossibleValuesParser::new(["x86_64", "arm64"])
+            .map(|s| Arch::from_name(&s).unwrap_or(Arch::X86_64))
+    )]
+    arch: Option<Arch>,
     #[command(flatten)]
     list: ListArgs,
     #[command(flatten)]
     edit: edit::EditArgs,
     #[command(subcommand)]
     cmd: Option<Cmd>,
+}
+
+impl Cli {
+    /// Parses a command line (the program name first). `-L`, `-t`, the
+    /// editing commands and their options take no subcommand: a usage
+    /// error, as clap's `args_conflicts_with_subcommands` would give, which
+    /// cannot be used because it refuses a global `--arch` in front of the
+    /// subcommand too.
+    fn try_parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::{CommandFactory, FromArgMatches};
+        let mut cmd = Cli::command();
+        let m = cmd.try_get_matches_from_mut(args)?;
+        let cli = Cli::from_arg_matches(&m).map_err(|e| e.format(&mut cmd))?;
+        if let Some(sub) = m.subcommand_name() {
+            if cli.list != ListArgs::default() || cli.edit != edit::EditArgs::default() {
+                return Err(cmd.error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "the subcommand '{sub}' cannot be used with -L, -t or an editing \
+                         command"
+                    ),
+                ));
+            }
+        }
+        Ok(cli)
+    }
 }
 
 /// `-L` and its options (like `iptables -L -v -n --line-numbers`).
@@ -155,8 +207,9 @@ enum Cmd {
         /// The table: N or NAME.
         #[arg(short = 't', long = "table", value_name = "N|NAME", value_parser = select::parse)]
         table: select::TableSel,
-        /// The ABI of the call.
-        #[arg(value_parser = ["x86_64", "ia32", "x32"])]
+        /// The ABI of the call: x86_64, ia32 or x32 on x86_64; arm64 or arm
+        /// on arm64.
+        #[arg(value_parser = PossibleValuesParser::new(explain::all_abis()))]
         abi: String,
         /// A syscall name of the ABI, or its number.
         syscall: String,
@@ -294,10 +347,31 @@ fn put(bytes: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// The tables of `save -c` text printed again without counters.
-fn strip_counters(text: &[u8]) -> Result<Vec<u8>, Error> {
-    let cat = X86Catalog;
-    let rs = parse::parse_dump(text, &cat).map_err(|e| {
+/// The catalog of a command that works on rules alone: `--arch`'s, or
+/// this machine's.
+fn catalog(arch: Option<Arch>) -> ArchCatalog {
+    ArchCatalog::new(arch.unwrap_or_else(Arch::native))
+}
+
+/// The catalog of command `what`, which talks to this machine's module:
+/// the machine's. An `--arch` naming another architecture is a usage error.
+fn device_catalog(arch: Option<Arch>, what: &str) -> Result<ArchCatalog, Error> {
+    let native = Arch::native();
+    match arch {
+        Some(a) if a != native => Err(usage(&format!(
+            "--arch {a}: {what} works on this machine's module, whose chains are {native}'s \
+             ({}); --arch is for check, groups, learn template and learn generate \
+             --no-device|--from-log",
+            native.chains().join(", ")
+        ))),
+        _ => Ok(ArchCatalog::new(native)),
+    }
+}
+
+/// The tables of `save -c` text (in the chains of `cat`) printed again
+/// without counters.
+fn strip_counters(cat: &ArchCatalog, text: &[u8]) -> Result<Vec<u8>, Error> {
+    let rs = parse::parse_dump(text, cat).map_err(|e| {
         Error::Plain(format!(
             "the module's table text does not parse (line {}, column {}): {}",
             e.line, e.col, e.msg
@@ -308,15 +382,15 @@ fn strip_counters(text: &[u8]) -> Result<Vec<u8>, Error> {
         numeric: false,
         counters: None,
     };
-    print::ruleset(&mut out, &rs, &cat, &opts)
+    print::ruleset(&mut out, &rs, cat, &opts)
         .map_err(|_| Error::Plain("out of memory".to_owned()))?;
     Ok(out)
 }
 
-/// `text` of `file` with its `@group`s expanded (an unknown group is an
-/// error at its line and column).
-fn expand_groups(file: &str, text: &[u8]) -> Result<groups::Expanded, Error> {
-    groups::expand_text(text).map_err(|e| Error::Text {
+/// `text` of `file` with its `@group`s expanded for the chains of `cat`
+/// (an unknown group is an error at its line and column).
+fn expand_groups(cat: &ArchCatalog, file: &str, text: &[u8]) -> Result<groups::Expanded, Error> {
+    groups::expand_text(cat, text).map_err(|e| Error::Text {
         file: display_name(file),
         line: e.line,
         col: e.col,
@@ -324,16 +398,28 @@ fn expand_groups(file: &str, text: &[u8]) -> Result<groups::Expanded, Error> {
     })
 }
 
-/// `smctl check`: parse and compile, warnings on stderr, a summary on
-/// stdout.
-fn check(file: &str) -> Result<(), Error> {
+/// `smctl check`: parse and compile for the chains of `cat`, warnings on
+/// stderr, a summary on stdout.
+fn check(cat: &ArchCatalog, file: &str) -> Result<(), Error> {
+    put(check_text(cat, file, &read_input(file)?)?.as_bytes())
+}
+
+/// `smctl check` of `text`, read from `file`: the summary line; warnings
+/// go to stderr.
+fn check_text(cat: &ArchCatalog, file: &str, text: &[u8]) -> Result<String, Error> {
     let name = display_name(file);
-    let exp = expand_groups(file, &read_input(file)?)?;
-    let cat = X86Catalog;
+    let exp = expand_groups(cat, file, text)?;
     let text_error = |e: smrules::rules::Error| {
         let mut msg = e.msg.to_owned();
         if !e.detail().is_empty() {
             msg = format!("{msg}: {}", e.detail());
+        }
+        if let Some((chain, arch)) = foreign_chain(cat, &exp.text, e.line) {
+            msg = format!(
+                "{msg} ({chain} is a chain of {arch}, not of {}: --arch {arch} checks rules \
+                 for {arch})",
+                cat.arch()
+            );
         }
         let (line, col) = exp.source(e.line, e.col);
         Error::Text {
@@ -343,15 +429,15 @@ fn check(file: &str) -> Result<(), Error> {
             msg,
         }
     };
-    let rs = parse::parse(&exp.text, &cat).map_err(text_error)?;
+    let rs = parse::parse(&exp.text, cat).map_err(text_error)?;
     let (mut tables, mut rules) = (0usize, 0usize);
     for t in rs.tables {
-        for w in never::warnings(&t) {
+        for w in never::warnings(cat, &t) {
             eprintln!("{name}: warning: {w}");
         }
         tables += 1;
         rules += t.rules.len();
-        compile::compile(t, &cat).map_err(text_error)?;
+        compile::compile(t, cat).map_err(text_error)?;
     }
     let tables = if tables == 1 {
         "1 table".to_owned()
@@ -363,7 +449,30 @@ fn check(file: &str) -> Result<(), Error> {
     } else {
         format!("{rules} rules")
     };
-    put(format!("{name}: ok ({tables}, {rules})\n").as_bytes())
+    Ok(format!("{name}: ok ({tables}, {rules})\n"))
+}
+
+/// The built-in chain of another architecture than `cat`'s that line
+/// `line` (1-based) of ruleset `text` names, and that architecture: in
+/// `-A CHAIN`, `:CHAIN POLICY` or `:NAME ABI`.
+fn foreign_chain(cat: &ArchCatalog, text: &[u8], line: u32) -> Option<(String, Arch)> {
+    let l = text
+        .split(|&b| b == b'\n')
+        .nth(line.checked_sub(1)? as usize)?;
+    let l = String::from_utf8_lossy(l);
+    let mut w = l.split_whitespace().skip_while(|w| w.starts_with('['));
+    let names: Vec<&str> = match w.next()? {
+        "-A" => w.next().into_iter().collect(),
+        decl => decl.strip_prefix(':').into_iter().chain(w.next()).collect(),
+    };
+    names.into_iter().find_map(|name| {
+        let arch = Arch::ALL
+            .into_iter()
+            .find(|&a| a != cat.arch() && a.chains().contains(&name))?;
+        cat.abi_index(name)
+            .is_none()
+            .then(|| (name.to_owned(), arch))
+    })
 }
 
 /// A usage error found after clap: exit status 2.
@@ -379,21 +488,22 @@ fn usage(msg: &str) -> Error {
 
 /// The editing commands (`-A`, ..., `-Z`): see `edit.rs`.
 fn edit_cmd(cli: &Cli) -> Result<(), Error> {
-    let req = edit::request(&cli.edit, cli.list.table.clone()).map_err(|m| usage(&m))?;
+    let cat = device_catalog(cli.arch, "editing")?;
+    let req = edit::request(&cat, &cli.edit, cli.list.table.clone()).map_err(|m| usage(&m))?;
     match req {
         None => Err(usage("no command: -L, an editing command or a subcommand")),
         Some(edit::Request::Zero(None)) => Ok(device::zero(0)?),
         Some(edit::Request::Zero(Some(select::TableSel::Mode(m)))) => Ok(device::zero(m)?),
         Some(edit::Request::Zero(Some(sel))) => {
             let text = device::read_snapshot()?.text;
-            let rs = parse::parse_dump(&text, &X86Catalog).map_err(|e| {
+            let rs = parse::parse_dump(&text, &cat).map_err(|e| {
                 Error::Plain(format!("the module's table text does not parse: {}", e.msg))
             })?;
             let mode = sel.find(&rs).map_err(Error::Plain)?.mode;
             Ok(device::zero(mode)?)
         }
         Some(edit::Request::Edit { table, op, loosen }) => {
-            edit::transact(&mut edit::Device, &table, &op, loosen)
+            edit::transact(&mut edit::Device, &cat, &table, &op, loosen)
                 .map(drop)
                 .map_err(|e| Error::Report {
                     status: 1,
@@ -404,20 +514,26 @@ fn edit_cmd(cli: &Cli) -> Result<(), Error> {
 }
 
 /// `smctl diff FILE`: exit 0 same, 1 different, 2 trouble.
-fn diff_cmd(file: &str) -> Result<(), Error> {
+fn diff_cmd(cat: &ArchCatalog, file: &str) -> Result<(), Error> {
     let trouble = |e: Error| Error::Report {
         status: 2,
         lines: error_lines(&e),
     };
-    let exp = expand_groups(file, &read_input(file).map_err(trouble)?).map_err(trouble)?;
+    let exp = expand_groups(cat, file, &read_input(file).map_err(trouble)?).map_err(trouble)?;
     let now = device::read_snapshot()
         .map_err(|f| trouble(Error::from(f)))?
         .text;
-    let report = diff::diff(&now, &exp.text).map_err(|e| {
+    let report = diff::diff(cat, &now, &exp.text).map_err(|e| {
         let (line, col) = exp.source(e.line, e.col);
         let mut msg = e.msg.to_owned();
         if !e.detail().is_empty() {
             msg = format!("{msg}: {}", e.detail());
+        }
+        if let Some((chain, arch)) = foreign_chain(cat, &exp.text, e.line) {
+            msg = format!(
+                "{msg} ({chain} is a chain of {arch}, not of this machine's {})",
+                cat.arch()
+            );
         }
         trouble(Error::Text {
             file: display_name(file),
@@ -443,9 +559,11 @@ fn diff_cmd(file: &str) -> Result<(), Error> {
 
 /// Runs a parsed command line.
 fn run(cli: Cli) -> Result<(), Error> {
+    let arch = cli.arch;
     match cli.cmd {
         Some(Cmd::Restore { test, loosen, file }) => {
-            let exp = expand_groups(&file, &read_input(&file)?)?;
+            let cat = device_catalog(arch, "restore")?;
+            let exp = expand_groups(&cat, &file, &read_input(&file)?)?;
             let text = &exp.text;
             let mut flags = 0;
             if test {
@@ -466,33 +584,57 @@ fn run(cli: Cli) -> Result<(), Error> {
             })
         }
         Some(Cmd::Save { counters }) => {
+            let cat = device_catalog(arch, "save")?;
             // Without the `# generation` and `# learned` lines.
             let text = device::read_snapshot()?.text;
             if counters {
                 put(&text)
             } else {
-                put(&strip_counters(&text)?)
+                put(&strip_counters(&cat, &text)?)
             }
         }
-        Some(Cmd::Check { file }) => check(&file),
-        Some(Cmd::Zero { table }) => Ok(device::zero(table.unwrap_or(0))?),
-        Some(Cmd::Confine(args)) => confine::run(&args).map_err(Error::Plain),
-        Some(Cmd::Ps) => put(ps::run().map_err(Error::Plain)?.as_bytes()),
-        Some(Cmd::Learn { cmd }) => put(learn::run(&cmd).map_err(Error::Plain)?.as_bytes()),
-        Some(Cmd::Diff { file }) => diff_cmd(&file),
+        Some(Cmd::Check { file }) => check(&catalog(arch), &file),
+        Some(Cmd::Zero { table }) => {
+            device_catalog(arch, "zero")?;
+            Ok(device::zero(table.unwrap_or(0))?)
+        }
+        Some(Cmd::Confine(args)) => {
+            device_catalog(arch, "confine")?;
+            confine::run(&args).map_err(Error::Plain)
+        }
+        Some(Cmd::Ps) => {
+            device_catalog(arch, "ps")?;
+            put(ps::run().map_err(Error::Plain)?.as_bytes())
+        }
+        Some(Cmd::Learn { cmd }) => {
+            let cat = if learn::reads_device(&cmd) {
+                device_catalog(arch, "learn generate (reading the device)")?
+            } else {
+                catalog(arch)
+            };
+            put(learn::run(&cat, &cmd).map_err(Error::Plain)?.as_bytes())
+        }
+        Some(Cmd::Diff { file }) => {
+            let cat = device_catalog(arch, "diff").map_err(|e| Error::Report {
+                status: 2,
+                lines: error_lines(&e),
+            })?;
+            diff_cmd(&cat, &file)
+        }
         Some(Cmd::Explain {
             table,
             abi,
             syscall,
             args,
         }) => {
-            let abi = explain::abi_index(&abi);
+            let cat = device_catalog(arch, "explain")?;
+            let abi = explain::abi_index(&cat, &abi).map_err(|m| usage(&m))?;
             let text = device::read_snapshot()?.text;
-            let out =
-                explain::explain(&text, &table, abi, &syscall, &args).map_err(Error::Plain)?;
+            let out = explain::explain(&cat, &text, &table, abi, &syscall, &args)
+                .map_err(Error::Plain)?;
             put(out.as_bytes())
         }
-        Some(Cmd::Groups) => put(groups::describe().as_bytes()),
+        Some(Cmd::Groups) => put(groups::describe(&catalog(arch)).as_bytes()),
         Some(Cmd::GenerateMan { dir }) => {
             use clap::CommandFactory;
             man::generate(Cli::command(), &dir)
@@ -507,6 +649,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         None if !cli.list.list => edit_cmd(&cli),
         None => {
+            let cat = device_catalog(arch, "-L")?;
             // clap guarantees -L here (arg_required_else_help, requires).
             let opts = ListOpts {
                 table: cli.list.table,
@@ -516,14 +659,14 @@ fn run(cli: Cli) -> Result<(), Error> {
                 exact: cli.list.exact,
             };
             let text = device::read_snapshot()?.text;
-            let out = list::render(&text, &opts).map_err(Error::Plain)?;
+            let out = list::render(&cat, &text, &opts).map_err(Error::Plain)?;
             put(out.as_bytes())
         }
     }
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::try_parse_args(std::env::args_os()).unwrap_or_else(|e| e.exit());
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -543,8 +686,11 @@ mod tests {
     use super::*;
     use clap::error::ErrorKind;
 
+    /// The catalog the texts speak.
+    const X86: ArchCatalog = ArchCatalog::new(Arch::X86_64);
+
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
-        Cli::try_parse_from(std::iter::once("smctl").chain(args.iter().copied()))
+        Cli::try_parse_args(std::iter::once("smctl").chain(args.iter().copied()))
     }
 
     fn usage_error(args: &[&str]) -> ErrorKind {
@@ -662,6 +808,15 @@ mod tests {
             ErrorKind::MissingRequiredArgument
         );
         assert_eq!(usage_error(&["-L", "save"]), ErrorKind::ArgumentConflict);
+        assert_eq!(
+            usage_error(&["-L", "-t", "3", "check", "f"]),
+            ErrorKind::ArgumentConflict
+        );
+        let e = parse(&["-Lv", "groups"]).unwrap_err().to_string();
+        assert!(
+            e.contains("the subcommand 'groups' cannot be used with -L"),
+            "{e}"
+        );
         // Table numbers are 3 to 2147483647.
         assert_eq!(usage_error(&["-L", "-t", "2"]), ErrorKind::ValueValidation);
         assert_eq!(
@@ -724,7 +879,7 @@ mod tests {
         let with =
             b"*mode 3 t\n:x86_64 MODE2 [5]\n[2] -A x86_64 -s openat -j ERRNO EACCES\nCOMMIT\n\
                      *mode 9\n:ia32 KILL [0]\nCOMMIT\n";
-        let out = strip_counters(with).unwrap();
+        let out = strip_counters(&X86, with).unwrap();
         assert_eq!(
             String::from_utf8(out.clone()).unwrap(),
             "*mode 3 t\n:x86_64 MODE2\n-A x86_64 -s openat -j ERRNO EACCES\nCOMMIT\n\
@@ -735,15 +890,15 @@ mod tests {
             .unwrap()
             .replace("[5]", "[77]")
             .replace("[2]", "[0]");
-        assert_eq!(strip_counters(other.as_bytes()).unwrap(), out);
-        assert!(strip_counters(b"*mode 3\n").is_err());
-        assert_eq!(strip_counters(b"").unwrap(), b"");
+        assert_eq!(strip_counters(&X86, other.as_bytes()).unwrap(), out);
+        assert!(strip_counters(&X86, b"*mode 3\n").is_err());
+        assert_eq!(strip_counters(&X86, b"").unwrap(), b"");
     }
 
     /// The editing request of a command line.
     fn edit_request(args: &[&str]) -> Result<Option<edit::Request>, String> {
         let cli = parse(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-        edit::request(&cli.edit, cli.list.table.clone())
+        edit::request(&X86, &cli.edit, cli.list.table.clone())
     }
 
     #[test]
@@ -901,7 +1056,7 @@ mod tests {
             })
         );
         assert_eq!(
-            usage_error(&["explain", "-t", "3", "arm", "read"]),
+            usage_error(&["explain", "-t", "3", "sparc", "read"]),
             ErrorKind::InvalidValue
         );
         assert_eq!(
@@ -926,5 +1081,144 @@ mod tests {
             })
         );
         assert!(parse(&["generate-man", "/tmp/x"]).is_ok());
+    }
+
+    #[test]
+    fn arch_option() {
+        assert_eq!(parse(&["check", "f"]).unwrap().arch, None);
+        for args in [
+            &["--arch", "arm64", "check", "f"][..],
+            &["check", "--arch", "arm64", "f"],
+            &["check", "f", "--arch=arm64"],
+        ] {
+            let cli = parse(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            assert_eq!(cli.arch, Some(Arch::Arm64), "{args:?}");
+            assert_eq!(cli.cmd, Some(Cmd::Check { file: "f".into() }));
+        }
+        assert_eq!(
+            parse(&["groups", "--arch", "x86_64"]).unwrap().arch,
+            Some(Arch::X86_64)
+        );
+        let cli = parse(&["learn", "template", "-t", "3", "--arch", "arm64"]).unwrap();
+        assert_eq!(cli.arch, Some(Arch::Arm64));
+        assert!(parse(&["-L", "--arch", "arm64"]).unwrap().list.list);
+        // Bad values: clap's error, naming the possible ones.
+        for bad in ["aarch64", "arm", "", "X86_64"] {
+            assert_eq!(
+                usage_error(&["--arch", bad, "check", "f"]),
+                ErrorKind::InvalidValue,
+                "{bad}"
+            );
+        }
+        let e = parse(&["check", "--arch", "sparc", "f"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("sparc") && e.contains("[possible values: x86_64, arm64]"),
+            "{e}"
+        );
+        assert_eq!(usage_error(&["--arch"]), ErrorKind::InvalidValue);
+    }
+
+    #[test]
+    fn foreign_arch_only_for_rules_alone() {
+        let native = Arch::native();
+        let foreign = if native == Arch::X86_64 {
+            Arch::Arm64
+        } else {
+            Arch::X86_64
+        };
+        assert_eq!(catalog(None), ArchCatalog::native());
+        assert_eq!(catalog(Some(foreign)).arch(), foreign);
+        assert_eq!(device_catalog(None, "save").unwrap().arch(), native);
+        assert_eq!(device_catalog(Some(native), "save").unwrap().arch(), native);
+        let e = device_catalog(Some(foreign), "save").unwrap_err();
+        assert!(matches!(e, Error::Report { status: 2, .. }), "{e:?}");
+        let line = &error_lines(&e)[0];
+        assert!(
+            line.starts_with(&format!(
+                "smctl: --arch {foreign}: save works on this machine's module"
+            )) && line.contains(&native.chains().join(", ")),
+            "{line}"
+        );
+        // Every command that talks to the module refuses it before any
+        // device access (the test machine may have none).
+        for args in [
+            &["save"][..],
+            &["-L"],
+            &["restore", "/nonexistent"],
+            &["diff", "/nonexistent"],
+            &["explain", "-t", "3", "x86_64", "read"],
+            &["-t", "3", "-F"],
+            &["-Z"],
+            &["zero"],
+            &["ps"],
+            &["learn", "generate", "-t", "3"],
+        ] {
+            let mut all = vec!["--arch", foreign.name()];
+            all.extend_from_slice(args);
+            let e = run(parse(&all).unwrap()).unwrap_err();
+            assert!(
+                error_lines(&e)[0].starts_with(&format!("smctl: --arch {foreign}: ")),
+                "{all:?}: {e:?}"
+            );
+            assert!(
+                matches!(e, Error::Report { status: 2, .. }),
+                "{all:?}: {e:?}"
+            );
+        }
+        // learn without the device takes it.
+        let cli = parse(&["--arch", foreign.name(), "learn", "template", "-t", "3"]).unwrap();
+        let Some(Cmd::Learn { cmd }) = cli.cmd else {
+            panic!()
+        };
+        assert!(!learn::reads_device(&cmd));
+        let t = learn::run(&catalog(Some(foreign)), &cmd).unwrap();
+        assert!(
+            t.contains(&format!("\n:{} KILL\n", foreign.chains()[0])),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn check_for_another_architecture() {
+        let arm = ArchCatalog::new(Arch::Arm64);
+        let text = b"*mode 3 netd\n:arm64 MODE2\n:arm KILL\n\
+            -A arm64 -s openat --a2:u32 masked 0x3 0x0 -j ALLOW\n\
+            -A arm64 -s @io-event,@time -j ALLOW\n-A arm -s @memory -j ALLOW\nCOMMIT\n";
+        assert_eq!(
+            check_text(&arm, "netd.rules", text).unwrap(),
+            "netd.rules: ok (1 table, 3 rules)\n"
+        );
+        // The same text on x86_64: the parser takes `:arm64 MODE2` for a
+        // user chain of ABI MODE2; smctl says whose chain it is.
+        let e = check_text(&X86, "netd.rules", text).unwrap_err();
+        assert_eq!(
+            error_lines(&e),
+            [
+                "netd.rules:2:8: unknown ABI: MODE2 (arm64 is a chain of arm64, not of x86_64: \
+                 --arch arm64 checks rules for arm64)"
+            ]
+        );
+        // x86 chains on arm64: the chain is named as unknown, at its place.
+        let e =
+            check_text(&arm, "-", b"*mode 3\n-A x86_64 -s read -j ALLOW\nCOMMIT\n").unwrap_err();
+        assert_eq!(
+            error_lines(&e),
+            [
+                "<stdin>:2:4: unknown chain: declare a user chain with :NAME ABI before its rules: \
+                 x86_64 (x86_64 is a chain of x86_64, not of arm64: --arch x86_64 checks rules for \
+                 x86_64)"
+            ]
+        );
+        let e = check_text(&arm, "-", b"*mode 3\n:c ia32\nCOMMIT\n").unwrap_err();
+        assert!(error_lines(&e)[0].contains("(ia32 is a chain of x86_64, not of arm64"));
+        // A user chain called like another architecture's chain is fine.
+        assert!(check_text(&arm, "-", b"*mode 3\n:x86_64 arm64\nCOMMIT\n").is_ok());
+        let e = check_text(&arm, "-", b"*mode 3\n-A arm64 -s open -j ALLOW\nCOMMIT\n").unwrap_err();
+        assert_eq!(
+            error_lines(&e),
+            ["<stdin>:2:13: unknown syscall name for the chain's ABI: open"]
+        );
     }
 }

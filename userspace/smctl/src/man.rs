@@ -31,6 +31,16 @@ RULE is the rule text after \fB\-A\fR \fICHAIN\fR in the ruleset language,
 for example \fB\-s openat \-\-a2:u32 masked 0x3 0 \-j ALLOW\fR; \fB\-s\fR lists
 may name syscall groups such as \fB@basic\-io\fR (\fBsmctl groups\fR lists
 them), which smctl expands before anything reaches the module.
+.SH "ARCHITECTURES"
+The built\-in chains of a table are the ABIs of the architecture the module
+runs on: \fBx86_64\fR, \fBia32\fR and \fBx32\fR on x86_64; \fBarm64\fR and
+\fBarm\fR (AArch32) on arm64. Syscall names, numbers and argument sizes are
+each ABI's own. smctl speaks the chains of the machine it was built for.
+\fB\-\-arch\fR \fBx86_64\fR|\fBarm64\fR (anywhere on the command line)
+selects another architecture for the commands that work on rules alone:
+\fBcheck\fR, \fBgroups\fR, \fBlearn template\fR and \fBlearn generate\fR
+with \fB\-\-no\-device\fR or \fB\-\-from\-log\fR. The commands that talk
+to the module refuse an \fB\-\-arch\fR other than the machine's (exit 2).
 .SH "EXIT STATUS"
 .TP
 .B 0
@@ -43,7 +53,9 @@ reasons (no such chain, rule number or table). For \fBdiff\fR: the tables
 differ.
 .TP
 .B 2
-Usage error. For \fBdiff\fR: trouble (FILE or the device unreadable).
+Usage error, or \fB\-\-arch\fR of another architecture for a command that
+talks to the module. For \fBdiff\fR: trouble (FILE or the device
+unreadable).
 .SH "FILES"
 .TP
 .I /dev/seccomp_mode
@@ -61,6 +73,7 @@ smctl \-t 3 \-D x86_64 2
 smctl \-t 3 \-P ia32 ERRNO EPERM
 smctl diff new.rules
 smctl explain \-t 3 x86_64 openat \-100 0 0x241
+smctl check \-\-arch arm64 netd\-arm64.rules
 .fi
 .SH "SEE ALSO"
 \fBprctl\fR(2), \fBseccomp\fR(2), \fBiptables\fR(8); docs/modes.md and
@@ -156,6 +169,9 @@ mod tests {
             "smctl\\-explain(8)",
             "EXIT STATUS",
             "SM_COMMIT_IF_GEN",
+            "ARCHITECTURES",
+            "\\-\\-arch",
+            "arm64",
         ] {
             assert!(main.contains(want), "smctl.8 lacks {want}");
         }
@@ -166,6 +182,8 @@ mod tests {
             assert!(paths.contains(&p), "{p:?} not in {paths:?}");
             let page = std::fs::read_to_string(&p).unwrap();
             assert!(page.contains(&format!(".TH smctl-{sub} 8")), "{page}");
+            // The global --arch, on every page.
+            assert!(page.contains("\\-\\-arch"), "smctl-{sub}.8 lacks --arch");
         }
         // Hidden helpers get no page.
         assert!(!dir.join("smctl-generate-man.8").exists());

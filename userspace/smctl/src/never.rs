@@ -5,23 +5,22 @@
 //! allow them when its author writes so (only `execve`, `execveat` and
 //! `io_uring_*` are load errors), but it should be a decision, not a slip.
 
-use smrules::catalog::X86Catalog;
+use smrules::catalog::ArchCatalog;
 use smrules::rules::ast::{Table, Target};
 use smrules::rules::Catalog;
 
 /// The name of syscall `nr` of ABI `abi` if it is on the static
 /// never-list.
-fn is_never(cat: &X86Catalog, abi: usize, nr: u32) -> Option<&'static str> {
+fn is_never(cat: &ArchCatalog, abi: usize, nr: u32) -> Option<&'static str> {
     cat.static_never(abi, nr)
         .then(|| cat.name_of(abi, nr))
         .flatten()
 }
 
-/// The warnings about table `t`: one per `ALLOW` rule that reaches a
-/// never-listed syscall, e.g. `*mode 3: x86_64#3 allows ioctl, which modes
-/// 1 and 2 never allow`.
-pub fn warnings(t: &Table) -> Vec<String> {
-    let cat = X86Catalog;
+/// The warnings about table `t` (in the chains of `cat`): one per `ALLOW`
+/// rule that reaches a never-listed syscall, e.g. `*mode 3: x86_64#3 allows
+/// ioctl, which modes 1 and 2 never allow`.
+pub fn warnings(cat: &ArchCatalog, t: &Table) -> Vec<String> {
     let mut out = Vec::new();
     for (i, r) in t.rules.iter().enumerate() {
         if r.target != Target::Allow {
@@ -31,7 +30,7 @@ pub fn warnings(t: &Table) -> Vec<String> {
         let label = format!(
             "*mode {}: {}#{}",
             t.mode,
-            smrules::rules::print::chain_name(t, r.chain, &cat),
+            smrules::rules::print::chain_name(t, r.chain, cat),
             t.rule_number(i)
         );
         // An ALLOW without -s is a load error (it would reach execve).
@@ -40,7 +39,7 @@ pub fn warnings(t: &Table) -> Vec<String> {
         };
         let names: Vec<&str> = list
             .iter()
-            .filter_map(|&nr| is_never(&cat, abi, nr))
+            .filter_map(|&nr| is_never(cat, abi, nr))
             .collect();
         if !names.is_empty() {
             out.push(format!(
@@ -55,11 +54,17 @@ pub fn warnings(t: &Table) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use smrules::catalog::Arch;
     use smrules::rules::parse::parse;
 
+    fn warn_on(arch: Arch, text: &str) -> Vec<String> {
+        let cat = ArchCatalog::new(arch);
+        let rs = parse(text.as_bytes(), &cat).expect("parses");
+        rs.tables.iter().flat_map(|t| warnings(&cat, t)).collect()
+    }
+
     fn warn(text: &str) -> Vec<String> {
-        let rs = parse(text.as_bytes(), &X86Catalog).expect("parses");
-        rs.tables.iter().flat_map(warnings).collect()
+        warn_on(Arch::X86_64, text)
     }
 
     #[test]
@@ -93,6 +98,25 @@ mod tests {
         assert_eq!(
             warn("*mode 3\n:x32 KILL\n-A x32 -s ptrace,getpid -j ALLOW\nCOMMIT\n"),
             ["*mode 3: x32#1 allows ptrace, which modes 1 and 2 never allow"]
+        );
+    }
+
+    #[test]
+    fn arm64_never_list() {
+        assert_eq!(
+            warn_on(
+                Arch::Arm64,
+                "*mode 3\n:arm64 KILL\n:arm KILL\n\
+                 -A arm64 -s read,ptrace -j ALLOW\n\
+                 -A arm64 -s ioctl --a1:u32 eq 0x541b -j ALLOW\n\
+                 -A arm64 -s openat -j ALLOW\n\
+                 -A arm -s ptrace,mmap2 -j ALLOW\nCOMMIT\n",
+            ),
+            [
+                "*mode 3: arm64#1 allows ptrace, which modes 1 and 2 never allow",
+                "*mode 3: arm64#2 allows ioctl, which modes 1 and 2 never allow",
+                "*mode 3: arm#1 allows ptrace, which modes 1 and 2 never allow",
+            ]
         );
     }
 }

@@ -75,7 +75,7 @@ impl TableSel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use smrules::catalog::X86Catalog;
+    use smrules::catalog::{Arch, ArchCatalog};
 
     #[test]
     fn numbers_and_names() {
@@ -95,9 +95,11 @@ mod tests {
 
     #[test]
     fn find_by_number_or_name() {
-        let rs =
-            smrules::rules::parse::parse(b"*mode 3 netd\nCOMMIT\n*mode 4\nCOMMIT\n", &X86Catalog)
-                .unwrap();
+        let rs = smrules::rules::parse::parse(
+            b"*mode 3 netd\nCOMMIT\n*mode 4\nCOMMIT\n",
+            &ArchCatalog::new(Arch::X86_64),
+        )
+        .unwrap();
         assert_eq!(TableSel::Mode(4).find(&rs).unwrap().mode, 4);
         assert_eq!(TableSel::Name("netd".into()).find(&rs).unwrap().mode, 3);
         assert_eq!(

@@ -2,8 +2,9 @@
 
 //! The module's ruleset language on the host: `src/rules/` compiled
 //! unchanged (parser, checker, compiler, evaluator, printer), with a
-//! [`catalog::X86Catalog`] over the module's own x86 syscall tables, so that
-//! host tests and `smctl` run the kernel's own code.
+//! [`catalog::ArchCatalog`] over the module's own syscall tables for either
+//! architecture (x86_64, arm64), so that host tests and `smctl` run the
+//! kernel's own code.
 
 #![no_std]
 

@@ -513,9 +513,9 @@ proptest! {
 /// A value a 2-byte parameter (`umode_t`) can never hold is a load error.
 #[test]
 fn values_wider_than_a_small_parameter_are_refused() {
-    use smrules::catalog::X86Catalog;
+    use smrules::catalog::{Arch, ArchCatalog};
     use smrules::rules::parse::parse;
-    let cat = X86Catalog;
+    let cat = ArchCatalog::new(Arch::X86_64);
     let ok = "*mode 3\n-A x86_64 -s openat --a3:u32 bits-clear 0o111 -j KILL\nCOMMIT\n";
     assert!(parse(ok.replace("0o111", "0x49").as_bytes(), &cat).is_ok());
     for bad in [

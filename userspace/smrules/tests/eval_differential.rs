@@ -7,7 +7,7 @@
 //! nothing matches, and argument values read as the kernel reads the
 //! parameter. Over a million random (table, ABI, number, registers) cases.
 
-use smrules::catalog::X86Catalog;
+use smrules::catalog::{Arch, ArchCatalog};
 use smrules::rules::ast::{ChainRef, Op, Policy, Table, Target, Test, Width};
 use smrules::rules::compile::{self, Action, ENOSYS};
 use smrules::rules::{eval, parse, Catalog};
@@ -161,7 +161,7 @@ const VALUES: &[i64] = &[
 ];
 
 /// A random ruleset text: tables 3 and 4 with built-in and user chains.
-fn random_text(rng: &mut Rng, cat: &X86Catalog) -> String {
+fn random_text(rng: &mut Rng, cat: &ArchCatalog) -> String {
     let mut s = String::new();
     s.push_str("*mode 3 rnd\n");
     let policies = ["KILL", "ERRNO EPERM", "ENOSYS", "MODE2", "MODE1"];
@@ -301,7 +301,7 @@ fn random_args(rng: &mut Rng) -> [u64; 6] {
 
 #[test]
 fn compiled_evaluator_matches_the_reference_on_a_million_calls() {
-    let cat = X86Catalog;
+    let cat = ArchCatalog::new(Arch::X86_64);
     let mut rng = Rng(0x5eed_0f5e_cc0f_u64);
     let (mut tables, mut calls, mut rejected) = (0, 0u64, 0);
     let positions: Vec<i64> = [
@@ -356,7 +356,7 @@ fn compiled_evaluator_matches_the_reference_on_a_million_calls() {
 /// as the kernel reads an `int`.
 #[test]
 fn s32_minus_100_matches_both_encodings() {
-    let cat = X86Catalog;
+    let cat = ArchCatalog::new(Arch::X86_64);
     let text = "*mode 3\n:x86_64 KILL\n-A x86_64 -s openat --a0:s32 eq -100 -j ALLOW\nCOMMIT\n";
     let mut rs = parse::parse(text.as_bytes(), &cat).expect("parses");
     let table = rs.tables.remove(0);
@@ -377,7 +377,7 @@ fn s32_minus_100_matches_both_encodings() {
 /// A deny rule on a 32-bit `cmd` cannot be dodged through the upper half.
 #[test]
 fn tiocsti_with_bit_32_is_still_refused() {
-    let cat = X86Catalog;
+    let cat = ArchCatalog::new(Arch::X86_64);
     let text =
         "*mode 3\n:x86_64 MODE2\n-A x86_64 -s ioctl --a1:u32 eq 0x5412 -j ERRNO EPERM\nCOMMIT\n";
     let mut rs = parse::parse(text.as_bytes(), &cat).expect("parses");
@@ -393,7 +393,7 @@ fn tiocsti_with_bit_32_is_still_refused() {
 /// Every decision counts exactly one rule or policy counter, in range.
 #[test]
 fn counters_are_in_range() {
-    let cat = X86Catalog;
+    let cat = ArchCatalog::new(Arch::X86_64);
     let text = "*mode 5\n:x86_64 ENOSYS\n-A x86_64 -s read -j ALLOW\nCOMMIT\n";
     let mut rs = parse::parse(text.as_bytes(), &cat).expect("parses");
     let c = compile::compile(rs.tables.remove(0), &cat).expect("compiles");

@@ -33,6 +33,12 @@ pub mod arm;
 /// arm64 native.
 #[path = "../../../src/tables/arm64.rs"]
 pub mod arm64;
+/// arm64 parameter sizes.
+#[path = "../../../src/tables/arm64_args.rs"]
+pub mod arm64_args;
+/// AArch32 parameter sizes.
+#[path = "../../../src/tables/arm_args.rs"]
+pub mod arm_args;
 /// ia32 compat.
 #[path = "../../../src/tables/ia32.rs"]
 pub mod ia32;
@@ -118,6 +124,27 @@ pub mod tables {
         ),
         abi!(arm, "arch/arm/tools/syscall.tbl", &["common", "eabi"]),
     ];
+
+    /// The ABI of the architecture this crate is built for: `x86_64` on
+    /// x86_64, `arm64` on AArch64, `arm` on 32-bit arm (a program's native
+    /// ABI; the in-guest tests take the tables of their own ABI from here).
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "arm"))]
+    pub fn native() -> &'static Abi {
+        #[cfg(target_arch = "x86_64")]
+        const NAME: &str = "x86_64";
+        #[cfg(target_arch = "aarch64")]
+        const NAME: &str = "arm64";
+        #[cfg(target_arch = "arm")]
+        const NAME: &str = "arm";
+        by_name(NAME).expect("every supported architecture has its tables")
+    }
+
+    /// The tables of the ABI named `name` (as the module's log lines name
+    /// it: `x86_64`, `ia32`, `arm64`, `arm`).
+    pub fn by_name(name: &str) -> Option<&'static Abi> {
+        let all: &'static [Abi; 4] = &ALL;
+        all.iter().find(|a| a.name == name)
+    }
 }
 
 /// The kernel source tree to check against.
@@ -371,6 +398,21 @@ mod tests {
             "docs/tables.md lacks:\n{}",
             missing.join("\n")
         );
+    }
+
+    #[test]
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "arm"))]
+    fn native_is_the_build_targets_abi() {
+        let want = if cfg!(target_arch = "x86_64") {
+            "x86_64"
+        } else if cfg!(target_arch = "aarch64") {
+            "arm64"
+        } else {
+            "arm"
+        };
+        assert_eq!(tables::native().name, want);
+        assert!(tables::by_name("ia32").is_some_and(|a| a.special.2 == 172));
+        assert!(tables::by_name("x32").is_none());
     }
 
     #[test]

@@ -6,14 +6,14 @@
 
 #![allow(dead_code)]
 
-use smrules::catalog::X86Catalog;
+use smrules::catalog::{Arch, ArchCatalog};
 use smrules::rules::ast::{Ruleset, MAX_ABIS};
 use smrules::rules::parse::parse;
 use smrules::rules::print::{self, Opts};
 use smrules::rules::{Catalog, Error};
 
 /// The catalog every test uses.
-pub const CAT: X86Catalog = X86Catalog;
+pub const CAT: ArchCatalog = ArchCatalog::new(Arch::X86_64);
 
 /// The contract's example (issue 11).
 pub const CONTRACT: &str = "\
