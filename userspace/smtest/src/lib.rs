@@ -6,6 +6,8 @@
 //! [`in_child`] runs the attack in a forked child and reports how the child
 //! ended ([`Outcome`]), so that a kill by the module is observed from the
 //! outside. [`Tap`] prints results in TAP, which the host-side harness counts.
+//! The programs build for x86_64, AArch64 and 32-bit arm from the same
+//! sources; [`arch`] holds what differs.
 //!
 //! ```no_run
 //! use smtest::{in_child, Outcome, Tap};
@@ -24,6 +26,8 @@ use std::os::fd::RawFd;
 use nix::sys::signal::Signal;
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{fork, ForkResult};
+
+pub mod arch;
 
 /// How a child process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,22 +94,20 @@ pub const PR_SECCOMP_MODE_SET: libc::c_int = 0x5343_4d53;
 /// `prctl` option that returns the calling process's mode.
 pub const PR_SECCOMP_MODE_GET: libc::c_int = 0x5343_4d47;
 /// Complain mode: violations are logged and allowed.
-pub const SECCOMP_MODE_FLAG_LOG: libc::c_ulong = 1;
+pub const SECCOMP_MODE_FLAG_LOG: u64 = 1;
 
 /// `prctl(PR_SECCOMP_MODE_SET, mode, flags, 0, 0)`.
-pub fn set_mode(mode: libc::c_ulong, flags: libc::c_ulong) -> nix::Result<()> {
+pub fn set_mode(mode: u64, flags: u64) -> nix::Result<()> {
     set_mode_raw(mode, flags, 0, 0)
 }
 
-/// `prctl(PR_SECCOMP_MODE_SET, mode, flags, a4, a5)` with all arguments given.
-pub fn set_mode_raw(
-    mode: libc::c_ulong,
-    flags: libc::c_ulong,
-    a4: libc::c_ulong,
-    a5: libc::c_ulong,
-) -> nix::Result<()> {
+/// `prctl(PR_SECCOMP_MODE_SET, mode, flags, a4, a5)` with all arguments
+/// given. The arguments are registers of the native ABI: on 32-bit arm only
+/// their low 32 bits reach the kernel.
+pub fn set_mode_raw(mode: u64, flags: u64, a4: u64, a5: u64) -> nix::Result<()> {
+    let reg = |v: u64| v as libc::c_ulong;
     // SAFETY: prctl with integer arguments only.
-    let ret = unsafe { libc::prctl(PR_SECCOMP_MODE_SET, mode, flags, a4, a5) };
+    let ret = unsafe { libc::prctl(PR_SECCOMP_MODE_SET, reg(mode), reg(flags), reg(a4), reg(a5)) };
     nix::errno::Errno::result(ret).map(drop)
 }
 
@@ -187,47 +189,6 @@ pub fn child_with_pid<F: FnOnce() -> i32>(f: F) -> Result<(i32, Outcome), String
     Ok((i32::from_ne_bytes(pid), outcome))
 }
 
-/// An ia32 syscall through `int $0x80` from this 64-bit process: `eax` =
-/// `nr`, `ebx`, `ecx`, `edx`, `esi`, `edi` = `args`.
-pub fn int80(nr: u32, args: [u32; 5]) -> i32 {
-    int80_rbx(nr, u64::from(args[0]), [args[1], args[2], args[3], args[4]])
-}
-
-/// A fresh page below 4 GiB, which a 32-bit syscall can address (a
-/// static-pie binary's own data may lie above).
-pub fn low_page() -> Option<*mut u32> {
-    // SAFETY: an anonymous private mapping.
-    let page = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_32BIT,
-            -1,
-            0,
-        )
-    };
-    (page != libc::MAP_FAILED).then_some(page.cast())
-}
-
-/// A native `syscall` instruction with only `rax` set (any 64-bit value,
-/// e.g. an x32 number or one out of every table).
-pub fn syscall0(nr: u64) -> i64 {
-    let mut ret = nr;
-    // SAFETY: the caller picks the syscall; no pointer arguments.
-    // `syscall` clobbers rcx and r11.
-    unsafe {
-        std::arch::asm!(
-            "syscall",
-            inlateout("rax") ret,
-            lateout("rcx") _,
-            lateout("r11") _,
-            options(nostack)
-        );
-    }
-    ret as i64
-}
-
 /// Whether the kernel log has the kill line of `pid` for syscall `nr`.
 pub fn log_has_kill(pid: i32, mode: u8, abi: &str, nr: i64, name: &str) -> Result<bool, String> {
     let log = kernel_log().map_err(|e| format!("klogctl: {e}"))?;
@@ -305,33 +266,6 @@ pub fn log_has_object(verdict: &str, pid: i32, mode: u8, object: &str) -> Result
 /// Whether the kernel log has the `refused` line of `pid` for `object`.
 pub fn log_has_refused(pid: i32, mode: u8, object: &str) -> Result<bool, String> {
     log_has_object("refused", pid, mode, object)
-}
-
-/// Like [`int80`], but `rbx` is given in full (64 bits): an ia32 syscall
-/// made with junk in the upper half of a register the kernel truncates.
-pub fn int80_rbx(nr: u32, rbx: u64, args: [u32; 4]) -> i32 {
-    let mut ret = nr;
-    // SAFETY: the caller picks the syscall; only integer registers are
-    // passed. rbx is reserved by LLVM, so it is swapped in and out; the
-    // compat entry may clobber r8-r11.
-    unsafe {
-        std::arch::asm!(
-            "xchg {b}, rbx",
-            "int 0x80",
-            "xchg {b}, rbx",
-            b = inout(reg) rbx => _,
-            inlateout("eax") ret,
-            in("ecx") args[0],
-            in("edx") args[1],
-            in("esi") args[2],
-            in("edi") args[3],
-            lateout("r8") _,
-            lateout("r9") _,
-            lateout("r10") _,
-            lateout("r11") _,
-        );
-    }
-    ret as i32
 }
 
 #[cfg(test)]

@@ -14,6 +14,11 @@
 //! Runs as root with the module loaded (`tables=1`, `log_interval_ms=0`),
 //! after sm-table-tests; uses `smctl` installed next to it; deletes the
 //! tables it loaded and leaves no confined process behind.
+//!
+//! The tables and `smctl` arguments are written for x86_64; what goes to
+//! `smctl`, and every text compared with what comes back, passes through
+//! `arch::native_rules`, which names the native ABI's chains and calls
+//! instead (on x86_64 it stays as it is).
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
@@ -25,6 +30,7 @@ use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
+use smtest::arch::{self, native_rules, rule_call, NATIVE_ABI};
 use smtest::{kernel_log, Outcome, Tap, PR_SECCOMP_MODE_GET};
 
 // ---------------------------------------------------------------------------
@@ -93,17 +99,19 @@ fn ename(e: i32) -> String {
     format!("{} ({e})", Errno::from_raw(e))
 }
 
-/// A raw syscall with up to 6 arguments: its value, or `-errno`.
+/// A raw syscall with up to 6 arguments (registers: on 32-bit arm their
+/// low 32 bits): its value, or `-errno`.
 fn sc(nr: libc::c_long, args: &[u64]) -> i64 {
     let mut a = [0u64; 6];
     a[..args.len()].copy_from_slice(args);
+    let a = a.map(|v| v as libc::c_long);
     // SAFETY: the callers pass integers, or pointers to live buffers of the
     // size the syscall expects.
     let r = unsafe { libc::syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]) };
     if r == -1 {
         -i64::from(errno())
     } else {
-        r
+        arch::nr64(r)
     }
 }
 
@@ -308,11 +316,14 @@ impl Ran {
     }
 }
 
-/// Runs `smctl ARGS` with `input` on its standard input, as `uid` if given.
+/// Runs `smctl ARGS` with `input` on its standard input, as `uid` if given
+/// (both in native terms).
 fn smctl_as(args: &[&str], input: Option<&[u8]>, uid: Option<u32>) -> Result<Ran, String> {
     let path = smctl_path();
+    let input = input.map(arch::native_rules_bytes);
+    let input = input.as_deref();
     let mut cmd = Command::new(&path);
-    cmd.args(args)
+    cmd.args(args.iter().map(|a| native_rules(a)))
         .stdin(if input.is_some() {
             Stdio::piped()
         } else {
@@ -465,7 +476,7 @@ fn traffic(extra: bool) -> i64 {
     sc(libc::SYS_getuid, &[]);
     sc(libc::SYS_getppid, &[]);
     if extra {
-        sc(libc::SYS_getpgrp, &[]);
+        sc(rule_call("getpgrp").nr, &[]);
     }
     0
 }
@@ -656,7 +667,10 @@ fn confine_by_pidfd_covers_threads_that_existed_before() -> Result<(), String> {
     killed_for(
         t.wait()?,
         pid,
-        "mode=2 abi=x86_64 syscall=135 (personality)",
+        &format!(
+            "mode=2 abi={NATIVE_ABI} syscall={} (personality)",
+            libc::SYS_personality
+        ),
     )
 }
 
@@ -837,8 +851,7 @@ fn confined_caller(target: i32, mode: u64, flags: u64) -> Result<(), String> {
     let pidfd = pidfd_open(target).map_err(ename)?;
     let (d, p) = (dev.as_raw_fd(), pidfd.as_raw_fd());
     in_child(|| {
-        smtest::set_mode(mode as libc::c_ulong, flags as libc::c_ulong)
-            .map_err(|e| format!("prctl(SET, {mode}, {flags}): {e}"))?;
+        smtest::set_mode(mode, flags).map_err(|e| format!("prctl(SET, {mode}, {flags}): {e}"))?;
         want_refused(
             &format!("confine from a caller in mode {mode} flags {flags}"),
             confine_raw(d, p, 2, 0),
@@ -1036,7 +1049,7 @@ fn unwritable_structs_and_refused_commits_change_nothing() -> Result<(), String>
         // A commit with a read-only struct: nothing loaded, and the text is
         // forgotten, so a later empty commit loads nothing either.
         let mut f = dev_open()?;
-        f.write_all(b"*mode 61 efault\n:x86_64 MODE2\nCOMMIT\n")
+        f.write_all(native_rules("*mode 61 efault\n:x86_64 MODE2\nCOMMIT\n").as_bytes())
             .map_err(|e| format!("write: {e}"))?;
         let c = SmCommit::new(0, 0);
         // SAFETY: as above; 216 bytes fit the page.
@@ -1354,7 +1367,7 @@ fn children_flag_lists_descendants_that_kept_their_mode() -> Result<(), String> 
             for table in [45i32, 0] {
                 match libc::fork() {
                     0 => {
-                        if table != 0 && smtest::set_mode(table as libc::c_ulong, 0).is_err() {
+                        if table != 0 && smtest::set_mode(table as u64, 0).is_err() {
                             libc::_exit(3);
                         }
                         let rec = [table, libc::getpid()];
@@ -1477,9 +1490,10 @@ fn editors_racing_lose_no_rule() -> Result<(), String> {
         return Err(format!("an editor failed: {why:?}"));
     }
     let saved = smctl(&["save"], None)?.ok("save")?;
+    let prefix = native_rules("-A x86_64 -s read --a0:u32 eq ");
     let mut values: Vec<u64> = saved
         .lines()
-        .filter_map(|l| l.strip_prefix("-A x86_64 -s read --a0:u32 eq "))
+        .filter_map(|l| l.strip_prefix(prefix.as_str()))
         .filter_map(|l| {
             let v = l.split_whitespace().next()?;
             match v.strip_prefix("0x") {
@@ -1568,24 +1582,26 @@ fn explain_verdict(out: &str) -> Option<Verdict> {
 fn explain_agrees_with_the_kernel() -> Result<(), String> {
     load(T49)?;
     let fd_none = 0xffff_ffffu64; // -1 as an unsigned int: EBADF when allowed
-    let samples: &[(&str, libc::c_long, &[u64])] = &[
-        ("getppid", libc::SYS_getppid, &[]),
-        ("getpgid", libc::SYS_getpgid, &[0]),
-        ("ioctl", libc::SYS_ioctl, &[fd_none, 0x541b, 0]),
-        ("ioctl", libc::SYS_ioctl, &[fd_none, 0x5412, 0]),
+                                  // (the call as written for x86_64, its arguments): the native call
+                                  // (`arch::rule_call`) is made, and explained.
+    let samples: &[(&str, &[u64])] = &[
+        ("getppid", &[]),
+        ("getpgid", &[0]),
+        ("ioctl", &[fd_none, 0x541b, 0]),
+        ("ioctl", &[fd_none, 0x5412, 0]),
         // TIOCSTI's number with bit 32 set: the kernel truncates the
         // unsigned int, so does the u32 test.
-        ("ioctl", libc::SYS_ioctl, &[fd_none, 0x1_0000_541b, 0]),
-        ("getuid", libc::SYS_getuid, &[]),
-        ("getpgrp", libc::SYS_getpgrp, &[]),
-        ("getpriority", libc::SYS_getpriority, &[1, 0]),
-        ("getpriority", libc::SYS_getpriority, &[0, 0]),
-        ("getpid", libc::SYS_getpid, &[]),
-        ("personality", libc::SYS_personality, &[0xffff_ffff]),
+        ("ioctl", &[fd_none, 0x1_0000_541b, 0]),
+        ("getuid", &[]),
+        ("getpgrp", &[]),
+        ("getpriority", &[1, 0]),
+        ("getpriority", &[0, 0]),
+        ("getpid", &[]),
+        ("personality", &[0xffff_ffff]),
     ];
     let mut wrong = Vec::new();
-    for (name, nr, args) in samples {
-        let kernel = kernel_verdict(*nr, args)?;
+    for (name, args) in samples {
+        let kernel = kernel_verdict(rule_call(name).nr, args)?;
         let mut cmd = vec![
             "explain".to_owned(),
             "-t".into(),
@@ -1640,15 +1656,19 @@ fn learned_table_kills_nothing_on_the_same_traffic() -> Result<(), String> {
         "-A x86_64 -s getppid -j ALLOW",
         "rare paths",
     ] {
-        if !text.contains(want) {
+        if !text.contains(&native_rules(want)) {
             return Err(format!("generated table lacks {want:?}:\n{text}"));
         }
     }
+    let getpgrp = rule_call("getpgrp");
     if text
         .lines()
-        .any(|l| l.starts_with("-A ") && l.contains(" getpgrp "))
+        .any(|l| l.starts_with("-A ") && l.contains(&format!(" {} ", getpgrp.name)))
     {
-        return Err("the generated table allows getpgrp, never called".into());
+        return Err(format!(
+            "the generated table allows {}, never called",
+            getpgrp.name
+        ));
     }
     smctl(&["check", "-"], Some(text.as_bytes()))?.ok("check the generated table")?;
     load(&text)?;
@@ -1668,7 +1688,16 @@ fn learned_table_kills_nothing_on_the_same_traffic() -> Result<(), String> {
     smctl_confine(t.pid, &["--table", LEARN_NAME])?.ok("confine (control)")?;
     t.send(cmd::TRAFFIC_PLUS)?;
     let pid = t.pid;
-    killed_for(t.wait()?, pid, "syscall=111 (getpgrp) rule=x86_64:policy")
+    killed_for(
+        t.wait()?,
+        pid,
+        &format!(
+            "syscall={} ({}) rule={}",
+            getpgrp.nr,
+            getpgrp.name,
+            native_rules("x86_64:policy")
+        ),
+    )
 }
 
 fn cleanup_deletes_the_tables() -> Result<(), String> {

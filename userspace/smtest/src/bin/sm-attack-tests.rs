@@ -3,11 +3,16 @@
 //! The in-guest attack suite: every escape an attacker would try from a
 //! confined process, each from a real user process, each one TAP case.
 //!
-//! Every never-list syscall on x86_64 and ia32, numbering and compat tricks,
-//! namespace clones, mode 1's exact list, transitions that must change
-//! nothing, a confinement race, and complain mode. Runs with the module's log
-//! rate limit off (`log_interval_ms=0`, set by `scripts/test`) so that every
-//! kill line can be checked.
+//! Every never-list syscall of the program's native ABI (and on x86_64 of
+//! ia32), numbering and compat tricks, namespace clones, mode 1's exact
+//! list, transitions that must change nothing, a confinement race, and
+//! complain mode. Runs with the module's log rate limit off
+//! (`log_interval_ms=0`, set by `scripts/test`) so that every kill line can
+//! be checked.
+//!
+//! The same cases run on x86_64, AArch64 and, built for 32-bit arm, as
+//! AArch32 compat processes in the arm64 guest, each against its own ABI's
+//! tables; the ia32/x32 tricks are x86_64's, the ARM-private numbers arm's.
 
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -18,9 +23,12 @@ use nix::errno::Errno;
 use nix::sys::signal::Signal;
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{pipe, Pid};
+use smtest::arch::{self, raw_fork_reading, NATIVE_ABI};
+#[cfg(target_arch = "x86_64")]
+use smtest::arch::{int80, low_page, syscall0};
 use smtest::{
-    child_with_pid, get_mode, in_child, in_child_piped, int80, kernel_log, log_has_kill, low_page,
-    raw_exit, set_mode, syscall0, Outcome, Tap, PR_SECCOMP_MODE_GET, SECCOMP_MODE_FLAG_LOG,
+    child_with_pid, get_mode, in_child, in_child_piped, kernel_log, log_has_kill, raw_exit,
+    set_mode, Outcome, Tap, PR_SECCOMP_MODE_GET, SECCOMP_MODE_FLAG_LOG,
 };
 use tablecheck::tables;
 
@@ -52,31 +60,47 @@ fn killed_in_mode(
     }
 }
 
-/// A native syscall with all-zero arguments.
+/// A native syscall with all-zero arguments (`nr` as the native entry takes
+/// it: on 32-bit arm its low 32 bits).
 fn native(nr: i64) {
     // SAFETY: zero arguments; the caller expects the process to be killed.
-    unsafe { libc::syscall(nr, 0, 0, 0, 0, 0, 0) };
+    unsafe { libc::syscall(nr as libc::c_long, 0, 0, 0, 0, 0, 0) };
 }
 
-/// One case per never-list syscall of x86_64 and ia32.
+/// Syscall `nr` of ABI `abi` with all-zero arguments: the native ABI's, or
+/// on x86_64 ia32's through `int $0x80`.
+fn call_abi(abi: &str, nr: u32) {
+    #[cfg(target_arch = "x86_64")]
+    if abi == "ia32" {
+        int80(nr, [0; 5]);
+        return;
+    }
+    debug_assert_eq!(abi, NATIVE_ABI);
+    native(nr.into());
+}
+
+/// The ABIs this program can call: its native ABI, and on x86_64 ia32
+/// through `int $0x80` (AArch64 has no such entry: AArch32 is tested by the
+/// same program built for 32-bit arm).
+fn callable_abis() -> Vec<&'static tables::Abi> {
+    let ia32 = if cfg!(target_arch = "x86_64") {
+        tables::by_name("ia32")
+    } else {
+        None
+    };
+    std::iter::once(arch::tables()).chain(ia32).collect()
+}
+
+/// One case per never-list syscall of the native ABI (and ia32).
 fn never_list_cases() -> Vec<Case> {
     let mut cases: Vec<Case> = Vec::new();
-    for abi in tables::ALL
-        .iter()
-        .filter(|a| a.name == "x86_64" || a.name == "ia32")
-    {
+    for abi in callable_abis() {
         for sys in abi.never {
             let (abi_name, nr, name) = (abi.name, sys.nr, sys.name);
             cases.push((
                 format!("never_{abi_name}_{name}_is_killed_and_logged"),
                 Box::new(move || {
-                    killed_in_mode(2, abi_name, nr.into(), name, || {
-                        if abi_name == "ia32" {
-                            int80(nr, [0; 5]);
-                        } else {
-                            native(nr.into());
-                        }
-                    })
+                    killed_in_mode(2, abi_name, nr.into(), name, || call_abi(abi_name, nr))
                 }),
             ));
         }
@@ -87,7 +111,7 @@ fn never_list_cases() -> Vec<Case> {
 fn refused_mount_mounts_nothing() -> Result<(), String> {
     let target = "/tmp/sm-mount-target";
     std::fs::create_dir_all(target).map_err(|e| e.to_string())?;
-    killed_in_mode(2, "x86_64", libc::SYS_mount, "mount", || {
+    killed_in_mode(2, NATIVE_ABI, arch::nr64(libc::SYS_mount), "mount", || {
         // SAFETY: valid NUL-terminated strings.
         unsafe {
             libc::mount(
@@ -110,15 +134,15 @@ fn refused_mount_mounts_nothing() -> Result<(), String> {
 fn refused_mkdir_and_creat_create_nothing() -> Result<(), String> {
     let _ = std::fs::remove_dir("/tmp/sm-mkdir");
     let _ = std::fs::remove_file("/tmp/sm-creat");
-    killed_in_mode(2, "x86_64", libc::SYS_mkdir, "mkdir", || {
-        // SAFETY: a valid path; the raw mkdir syscall.
-        unsafe { libc::syscall(libc::SYS_mkdir, c"/tmp/sm-mkdir".as_ptr(), 0o700) };
+    // The raw mkdir syscall (mkdirat on arm64).
+    let (mkdir, creat) = (arch::MKDIR, arch::CREAT);
+    killed_in_mode(2, NATIVE_ABI, mkdir.nr64(), mkdir.name, || {
+        arch::mkdir(c"/tmp/sm-mkdir", 0o700);
     })?;
     // creat runs in mode 2, but not with an execute bit in the new file's
-    // mode.
-    killed_in_mode(2, "x86_64", libc::SYS_creat, "creat", || {
-        // SAFETY: a valid path; the raw creat syscall (libc uses openat).
-        unsafe { libc::syscall(libc::SYS_creat, c"/tmp/sm-creat".as_ptr(), 0o755) };
+    // mode (the raw creat syscall, libc uses openat; on arm64 openat).
+    killed_in_mode(2, NATIVE_ABI, creat.nr64(), creat.name, || {
+        arch::creat(c"/tmp/sm-creat", 0o755);
     })?;
     for path in ["/tmp/sm-mkdir", "/tmp/sm-creat"] {
         if std::path::Path::new(path).exists() {
@@ -131,17 +155,23 @@ fn refused_mkdir_and_creat_create_nothing() -> Result<(), String> {
 fn refused_execve_runs_no_shell() -> Result<(), String> {
     let marker = "/tmp/sm-pwned";
     let _ = std::fs::remove_file(marker);
-    killed_in_mode(2, "x86_64", libc::SYS_execve, "execve", || {
-        let argv = [
-            c"sh".as_ptr(),
-            c"-c".as_ptr(),
-            c"touch /tmp/sm-pwned".as_ptr(),
-            std::ptr::null(),
-        ];
-        let envp = [std::ptr::null()];
-        // SAFETY: valid argv/envp arrays.
-        unsafe { libc::execve(c"/bin/sh".as_ptr(), argv.as_ptr(), envp.as_ptr()) };
-    })?;
+    killed_in_mode(
+        2,
+        NATIVE_ABI,
+        arch::nr64(libc::SYS_execve),
+        "execve",
+        || {
+            let argv = [
+                c"sh".as_ptr(),
+                c"-c".as_ptr(),
+                c"touch /tmp/sm-pwned".as_ptr(),
+                std::ptr::null(),
+            ];
+            let envp = [std::ptr::null()];
+            // SAFETY: valid argv/envp arrays.
+            unsafe { libc::execve(c"/bin/sh".as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+        },
+    )?;
     std::thread::sleep(Duration::from_millis(100));
     if std::path::Path::new(marker).exists() {
         Err("the shell ran".into())
@@ -157,8 +187,8 @@ fn refused_process_vm_writev_writes_nothing() -> Result<(), String> {
     let parent = std::process::id() as i32;
     killed_in_mode(
         2,
-        "x86_64",
-        libc::SYS_process_vm_writev,
+        NATIVE_ABI,
+        arch::nr64(libc::SYS_process_vm_writev),
         "process_vm_writev",
         || {
             // The same address in the parent: fork copied the layout.
@@ -183,10 +213,16 @@ fn refused_process_vm_writev_writes_nothing() -> Result<(), String> {
 
 fn refused_ptrace_attaches_nothing() -> Result<(), String> {
     let parent = std::process::id() as i32;
-    killed_in_mode(2, "x86_64", libc::SYS_ptrace, "ptrace", || {
-        // SAFETY: PTRACE_ATTACH of the parent; no pointers.
-        unsafe { libc::ptrace(libc::PTRACE_ATTACH, parent, 0, 0) };
-    })?;
+    killed_in_mode(
+        2,
+        NATIVE_ABI,
+        arch::nr64(libc::SYS_ptrace),
+        "ptrace",
+        || {
+            // SAFETY: PTRACE_ATTACH of the parent; no pointers.
+            unsafe { libc::ptrace(libc::PTRACE_ATTACH, parent, 0, 0) };
+        },
+    )?;
     let status = std::fs::read_to_string("/proc/self/status").map_err(|e| e.to_string())?;
     if status.lines().any(|l| l == "TracerPid:\t0") {
         Ok(())
@@ -195,6 +231,7 @@ fn refused_ptrace_attaches_nothing() -> Result<(), String> {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
 fn numbering_escapes_are_killed() -> Result<(), String> {
     // (value in rax, the number the kernel dispatches and logs, ABI, the
     // name in the log line: x32's execve is 520; its 59 is the 64-bit-only
@@ -216,6 +253,90 @@ fn numbering_escapes_are_killed() -> Result<(), String> {
     Ok(())
 }
 
+/// AArch64 takes the syscall number from the low 32 bits of x8 (an `int`):
+/// junk above them must not hide a call, and numbers outside the table are
+/// killed.
+#[cfg(target_arch = "aarch64")]
+fn numbering_escapes_are_killed() -> Result<(), String> {
+    let execve = libc::SYS_execve as u64;
+    let past = u64::from(arch::tables().max_nr) + 1;
+    // (value in x8, the number the kernel dispatches and logs, the name in
+    // the log line)
+    let cases: [(u64, i64, &str); 6] = [
+        (u64::MAX, -1, "?"),
+        (0xffff_ffff, -1, "?"),
+        (100_000, 100_000, "?"),
+        (past, past as i64, "?"),
+        (1 << 32 | execve, execve as i64, "execve"),
+        (0xdead_beef_0000_0000 | execve, execve as i64, "execve"),
+    ];
+    for (x8, nr, name) in cases {
+        killed_in_mode(2, NATIVE_ABI, nr, name, || {
+            // SAFETY: zero arguments; glibc's syscall() passes all 64 bits
+            // of the number in x8; the process is killed first.
+            unsafe { libc::syscall(x8 as libc::c_long, 0, 0, 0, 0, 0, 0) };
+        })
+        .map_err(|e| format!("x8={x8:#x}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// AArch32 numbers outside the table, below and above the ARM-private
+/// range.
+#[cfg(target_arch = "arm")]
+fn numbering_escapes_are_killed() -> Result<(), String> {
+    let past = i64::from(arch::tables().max_nr) + 1;
+    // (value in r7, as the kernel dispatches and logs it)
+    let cases: [i64; 6] = [-1, past, 0xffff, 0x0e_ffff, 0x10_0000, 0x7fff_ffff];
+    for nr in cases {
+        killed_in_mode(2, NATIVE_ABI, nr, "?", || native(nr))
+            .map_err(|e| format!("r7={:#x}: {e}", nr as u32))?;
+    }
+    Ok(())
+}
+
+/// AArch32's ARM-private calls (`0x0f0000..=0x0f07ff`, served outside the
+/// syscall table, and SIGILL above): in no table, so killed in mode 2, each
+/// with its own case.
+#[cfg(target_arch = "arm")]
+fn arm_private_cases() -> Vec<Case> {
+    let base = arch::ARM_NR_BASE;
+    let calls: [(u32, &str); 9] = [
+        (base, "base"),
+        (base + 1, "breakpoint"),
+        (base + 2, "cacheflush"),
+        (base + 3, "usr26"),
+        (base + 4, "usr32"),
+        (base + 5, "set_tls"),
+        (base + 6, "get_tls"),
+        (base + 0x7ff, "last"),
+        (base + 0x800, "past_the_range"),
+    ];
+    calls
+        .into_iter()
+        .map(|(nr, what)| -> Case {
+            (
+                format!("arm_private_{nr:#08x}_{what}_is_killed"),
+                Box::new(move || {
+                    killed_in_mode(2, NATIVE_ABI, nr.into(), "?", || native(nr.into()))
+                }),
+            )
+        })
+        .collect()
+}
+
+/// The ARM-private numbers are killed in mode 1 too.
+#[cfg(target_arch = "arm")]
+fn arm_private_numbers_are_killed_in_mode1() -> Result<(), String> {
+    let base = arch::ARM_NR_BASE;
+    for nr in (base..=base + 6).chain([base + 0x7ff, base + 0x800]) {
+        killed_in_mode(1, NATIVE_ABI, nr.into(), "?", || native(nr.into()))
+            .map_err(|e| format!("{nr:#x}: {e}"))?;
+    }
+    Ok(())
+}
+
+#[cfg(target_arch = "x86_64")]
 fn ia32_execve_is_killed() -> Result<(), String> {
     killed_in_mode(2, "ia32", 11, "execve", || {
         int80(11, [0; 5]);
@@ -224,6 +345,7 @@ fn ia32_execve_is_killed() -> Result<(), String> {
 
 /// ia32 `socketcall(SYS_SOCKET, ...)` runs in mode 2: ia32 `socket` is in
 /// the table, so its socketcall form is too.
+#[cfg(target_arch = "x86_64")]
 fn ia32_socketcall_socket_works_in_mode2() -> Result<(), String> {
     in_child(|| {
         let Some(args) = low_page() else {
@@ -250,6 +372,7 @@ fn ia32_socketcall_socket_works_in_mode2() -> Result<(), String> {
 /// ia32 `socketcall` with a call whose direct syscall mode 2 does not allow
 /// (recvmmsg, sendmmsg) or with no such call is killed at once, whatever its
 /// argument pointer.
+#[cfg(target_arch = "x86_64")]
 fn ia32_socketcall_cases() -> Vec<Case> {
     let calls: [(u32, &str); 5] = [
         (19, "recvmmsg"),
@@ -277,6 +400,7 @@ fn ia32_socketcall_cases() -> Vec<Case> {
 /// (the probe sends x86_64 157..172 and ia32 157..172 to its slow path) run
 /// as without the module, and so do the kernel's own prctl options; the
 /// module's GET answers through both ABIs' prctl.
+#[cfg(target_arch = "x86_64")]
 fn unconfined_calls_near_prctl_run_as_usual() -> Result<(), String> {
     in_child(|| {
         // x86_64 158 arch_prctl(ARCH_GET_FS): the thread pointer.
@@ -343,6 +467,111 @@ fn unconfined_calls_near_prctl_run_as_usual() -> Result<(), String> {
     .expect_exit(0)
 }
 
+/// Syscalls of unconfined processes whose numbers lie next to `prctl`'s (on
+/// arm64 the probe sends AArch64 and AArch32 numbers 167..=172 to its slow
+/// path; AArch64's prctl is 167, AArch32's 172) run as without the module,
+/// and so do the kernel's own prctl options; the module's GET answers
+/// through the native prctl, unconfined and in mode 2.
+#[cfg(not(target_arch = "x86_64"))]
+fn unconfined_calls_near_prctl_run_as_usual() -> Result<(), String> {
+    in_child(|| {
+        #[cfg(target_arch = "aarch64")]
+        {
+            // 168 getcpu: the CPU this runs on.
+            let mut cpu = libc::c_uint::MAX;
+            // SAFETY: getcpu writes one unsigned int; the others are null.
+            let r = unsafe {
+                libc::syscall(
+                    libc::SYS_getcpu,
+                    &raw mut cpu,
+                    std::ptr::null_mut::<libc::c_void>(),
+                    std::ptr::null_mut::<libc::c_void>(),
+                )
+            };
+            if r != 0 || cpu >= 1024 {
+                return 10;
+            }
+            // 169 gettimeofday.
+            let mut tv = libc::timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            };
+            // SAFETY: gettimeofday writes one timeval; no timezone.
+            let r = unsafe {
+                libc::syscall(
+                    libc::SYS_gettimeofday,
+                    &raw mut tv,
+                    std::ptr::null_mut::<libc::c_void>(),
+                )
+            };
+            if r != 0 || tv.tv_sec <= 0 {
+                return 11;
+            }
+            // 171 adjtimex with no mode bits: reads the clock's state.
+            // SAFETY: a zeroed struct timex is a valid argument.
+            let mut tx: libc::timex = unsafe { std::mem::zeroed() };
+            // SAFETY: adjtimex reads and writes one struct timex.
+            if unsafe { libc::syscall(libc::SYS_adjtimex, &raw mut tx) } < 0 {
+                return 12;
+            }
+            // 172 getpid.
+            // SAFETY: getpid has no arguments.
+            if unsafe { libc::syscall(libc::SYS_getpid) } != i64::from(std::process::id()) {
+                return 13;
+            }
+        }
+        #[cfg(target_arch = "arm")]
+        {
+            // 168 poll of no descriptors with no timeout.
+            // SAFETY: no descriptors: the null array is not read.
+            let r = unsafe {
+                libc::syscall(libc::SYS_poll, std::ptr::null_mut::<libc::c_void>(), 0, 0)
+            };
+            if r != 0 {
+                return 10;
+            }
+            // 171 getresgid, 16-bit ids: root's.
+            let mut ids = [u16::MAX; 3];
+            let [rgid, egid, sgid] = ids.each_mut().map(|id| id as *mut u16);
+            // SAFETY: getresgid (16-bit) writes one u16 at each pointer.
+            let ret = unsafe { libc::syscall(libc::SYS_getresgid, rgid, egid, sgid) };
+            if ret != 0 || ids != [0; 3] {
+                return 11;
+            }
+        }
+        // prctl with a kernel option: a PR_SET_NAME/PR_GET_NAME round trip.
+        let mut name = [0u8; 16];
+        // SAFETY: PR_SET_NAME reads a C string; PR_GET_NAME writes 16 bytes.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_prctl,
+                libc::PR_SET_NAME,
+                c"sm-near-prctl".as_ptr(),
+            );
+            libc::syscall(libc::SYS_prctl, libc::PR_GET_NAME, name.as_mut_ptr())
+        };
+        if r != 0 || !name.starts_with(b"sm-near-prctl\0") {
+            return 14;
+        }
+        // The module's GET through the native prctl, unconfined and in
+        // mode 2.
+        let get = || {
+            // SAFETY: prctl with integer arguments only.
+            unsafe { libc::syscall(libc::SYS_prctl, PR_SECCOMP_MODE_GET, 0, 0, 0, 0) }
+        };
+        if get() != 0 {
+            return 15;
+        }
+        if set_mode(2, 0).is_err() || get() != 2 {
+            return 16;
+        }
+        0
+    })
+    .map_err(|e| e.to_string())?
+    .expect_exit(0)
+}
+
+#[cfg(target_arch = "x86_64")]
 fn ia32_write_works_in_mode2() -> Result<(), String> {
     let (outcome, got) = in_child_piped(|w| {
         let Some(buf) = low_page() else {
@@ -382,7 +611,7 @@ fn clone_new_cases() -> Vec<Case> {
             (
                 format!("clone_{name}_is_killed"),
                 Box::new(move || {
-                    killed_in_mode(2, "x86_64", libc::SYS_clone, "clone", || {
+                    killed_in_mode(2, NATIVE_ABI, arch::nr64(libc::SYS_clone), "clone", || {
                         // SAFETY: clone without a new stack (fork-like); the
                         // child, if any, returns 0 and exits at once.
                         let r = unsafe {
@@ -433,8 +662,25 @@ fn mode1_allows_read_write_exit_and_rt_sigreturn() -> Result<(), String> {
         extern "C" fn on_alarm(_: libc::c_int) {
             ALARMS.fetch_add(1, Ordering::SeqCst);
         }
+        // AArch32 returns from a handler without SA_SIGINFO through
+        // `sigreturn`, which is not mode 1's (its list has `rt_sigreturn`,
+        // as the kernel's strict mode for compat tasks): an SA_SIGINFO
+        // handler returns through `rt_sigreturn`, as every handler does on
+        // the 64-bit ABIs.
+        #[cfg(target_arch = "arm")]
+        extern "C" fn on_alarm_info(
+            sig: libc::c_int,
+            _: *mut libc::siginfo_t,
+            _: *mut libc::c_void,
+        ) {
+            on_alarm(sig);
+        }
+        #[cfg(target_arch = "arm")]
+        let handler = nix::sys::signal::SigHandler::SigAction(on_alarm_info);
+        #[cfg(not(target_arch = "arm"))]
+        let handler = nix::sys::signal::SigHandler::Handler(on_alarm);
         let action = nix::sys::signal::SigAction::new(
-            nix::sys::signal::SigHandler::Handler(on_alarm),
+            handler,
             nix::sys::signal::SaFlags::SA_RESTART,
             nix::sys::signal::SigSet::empty(),
         );
@@ -476,19 +722,22 @@ fn mode1_allows_read_write_exit_and_rt_sigreturn() -> Result<(), String> {
 }
 
 fn mode1_kills_exit_group() -> Result<(), String> {
-    killed_in_mode(1, "x86_64", libc::SYS_exit_group, "exit_group", || {
-        // SAFETY: ends the process (or is killed first).
-        unsafe { libc::syscall(libc::SYS_exit_group, 0) };
-    })
+    killed_in_mode(
+        1,
+        NATIVE_ABI,
+        arch::nr64(libc::SYS_exit_group),
+        "exit_group",
+        || {
+            // SAFETY: ends the process (or is killed first).
+            unsafe { libc::syscall(libc::SYS_exit_group, 0) };
+        },
+    )
 }
 
 /// Every number of `abi` in `0..=max_nr` that `allowed` does not contain is
 /// killed in `mode`, called with all-zero arguments.
 fn sweep(mode: u64, abi_name: &str, allowed: &[u32]) -> Result<(), String> {
-    let abi = tables::ALL
-        .iter()
-        .find(|a| a.name == abi_name)
-        .ok_or("no such ABI")?;
+    let abi = tables::by_name(abi_name).ok_or("no such ABI")?;
     let mut survivors = Vec::new();
     let mut checked = 0;
     for nr in 0..=abi.max_nr {
@@ -500,11 +749,7 @@ fn sweep(mode: u64, abi_name: &str, allowed: &[u32]) -> Result<(), String> {
             if set_mode(mode, 0).is_err() {
                 return 10;
             }
-            if abi_name == "ia32" {
-                int80(nr, [0; 5]);
-            } else {
-                native(nr.into());
-            }
+            call_abi(abi_name, nr);
             20
         })
         .map_err(|e| e.to_string())?;
@@ -520,22 +765,31 @@ fn sweep(mode: u64, abi_name: &str, allowed: &[u32]) -> Result<(), String> {
     }
 }
 
-fn mode1_kills_every_other_x86_64_syscall() -> Result<(), String> {
-    // read, write, rt_sigreturn, exit, uretprobe, uprobe.
-    sweep(1, "x86_64", &[0, 1, 15, 60, 335, 336])
+/// Mode 1 allows the native ABI's list and nothing else (x86_64: read,
+/// write, rt_sigreturn, exit, uretprobe, uprobe; arm64 and arm: read,
+/// write, exit, rt_sigreturn).
+fn mode1_kills_every_other_native_syscall() -> Result<(), String> {
+    let allowed: Vec<u32> = arch::tables().mode1.iter().map(|s| s.nr).collect();
+    #[cfg(target_arch = "x86_64")]
+    if allowed != [0, 1, 15, 60, 335, 336] {
+        return Err(format!("x86_64 mode 1 is {allowed:?}"));
+    }
+    sweep(1, NATIVE_ABI, &allowed)
 }
 
+#[cfg(target_arch = "x86_64")]
 fn mode1_kills_every_other_ia32_syscall() -> Result<(), String> {
     // exit, read, write, sigreturn.
     sweep(1, "ia32", &[1, 3, 4, 119])
 }
 
-fn mode2_kills_every_x86_64_syscall_outside_its_table() -> Result<(), String> {
-    let abi = &tables::ALL[0];
+fn mode2_kills_every_native_syscall_outside_its_table() -> Result<(), String> {
+    let abi = arch::tables();
     let allowed: Vec<u32> = abi.mode1.iter().chain(abi.mode2).map(|s| s.nr).collect();
-    sweep(2, "x86_64", &allowed)
+    sweep(2, NATIVE_ABI, &allowed)
 }
 
+#[cfg(target_arch = "x86_64")]
 fn mode2_kills_every_ia32_syscall_outside_its_table() -> Result<(), String> {
     let abi = tables::ALL
         .iter()
@@ -546,25 +800,31 @@ fn mode2_kills_every_ia32_syscall_outside_its_table() -> Result<(), String> {
 }
 
 fn failed_transitions_change_nothing() -> Result<(), String> {
-    killed_in_mode(2, "x86_64", libc::SYS_execve, "execve", || {
-        let refused = [
-            (2, SECCOMP_MODE_FLAG_LOG),
-            (1, SECCOMP_MODE_FLAG_LOG),
-            (0, 0),
-            (3, 0),
-            (2, 4),
-        ];
-        for (mode, flags) in refused {
-            if set_mode(mode, flags).is_ok() || get_mode() != Ok(2) {
-                raw_exit(40);
+    killed_in_mode(
+        2,
+        NATIVE_ABI,
+        arch::nr64(libc::SYS_execve),
+        "execve",
+        || {
+            let refused = [
+                (2, SECCOMP_MODE_FLAG_LOG),
+                (1, SECCOMP_MODE_FLAG_LOG),
+                (0, 0),
+                (3, 0),
+                (2, 4),
+            ];
+            for (mode, flags) in refused {
+                if set_mode(mode, flags).is_ok() || get_mode() != Ok(2) {
+                    raw_exit(40);
+                }
             }
-        }
-        // Still enforcing: execve must kill.
-        let argv = [c"sh".as_ptr(), std::ptr::null()];
-        let envp = [std::ptr::null()];
-        // SAFETY: valid argv/envp arrays.
-        unsafe { libc::execve(c"/bin/sh".as_ptr(), argv.as_ptr(), envp.as_ptr()) };
-    })
+            // Still enforcing: execve must kill.
+            let argv = [c"sh".as_ptr(), std::ptr::null()];
+            let envp = [std::ptr::null()];
+            // SAFETY: valid argv/envp arrays.
+            unsafe { libc::execve(c"/bin/sh".as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+        },
+    )
 }
 
 fn confinement_race_leaves_no_unconfined_descendant() -> Result<(), String> {
@@ -625,43 +885,6 @@ fn confinement_race_leaves_no_unconfined_descendant() -> Result<(), String> {
     })
     .map_err(|e| e.to_string())?
     .expect_exit(0)
-}
-
-/// `fork` as the bare syscall whose very next instruction, in parent and
-/// child alike, loads `flag`: the child's first user instruction is that
-/// load, so what it reads says exactly whether the child ran any user code
-/// before the flag was set. (A load after the call returned would not do: the
-/// child runs other instructions first, and may fault on a text page that
-/// fork did not map, i.e. stop in the kernel for a while with user code
-/// already run.) Returns the fork's result (-1 on failure) and the value read. The child
-/// returns straight into the caller (no fork handlers, so it may only make
-/// raw syscalls and `_exit`).
-fn raw_fork_reading(flag: &AtomicU64) -> (libc::pid_t, u64) {
-    let ret: i64;
-    let seen: u64;
-    // SAFETY: clone(SIGCHLD, no stack) is fork, with no pointer arguments;
-    // `flag` is a valid, aligned u64, read with a plain (acquire on x86)
-    // load; rcx and r11 are clobbered by `syscall`.
-    unsafe {
-        std::arch::asm!(
-            "syscall",
-            "mov {seen}, qword ptr [{flag}]",
-            flag = in(reg) flag.as_ptr(),
-            seen = out(reg) seen,
-            inlateout("rax") libc::SYS_clone => ret,
-            in("rdi") libc::SIGCHLD as u64,
-            in("rsi") 0u64,
-            in("rdx") 0u64,
-            in("r10") 0u64,
-            in("r8") 0u64,
-            out("rcx") _,
-            out("r11") _,
-            options(nostack),
-        );
-    }
-    // The raw syscall returns -errno on failure.
-    let pid = libc::pid_t::try_from(ret).map_or(-1, |p| p.max(-1));
-    (pid, seen)
 }
 
 /// The report of a process in the fork/prctl overlap test: 1 if it first
@@ -834,7 +1057,7 @@ fn complain_mode_never_list_runs_and_logs_once() -> Result<(), String> {
         (libc::SYS_personality, "personality"),
         (libc::SYS_unshare, "unshare"),
     ] {
-        let tail = format!(" mode=2 abi=x86_64 syscall={nr} ({name})");
+        let tail = format!(" mode=2 abi={NATIVE_ABI} syscall={nr} ({name})");
         let n = log
             .lines()
             .filter(|l| {
@@ -872,12 +1095,17 @@ fn cases() -> Vec<Case> {
             refused_ptrace_attaches_nothing,
         ),
         case("numbering_escapes_are_killed", numbering_escapes_are_killed),
+    ];
+    #[cfg(target_arch = "x86_64")]
+    all.extend([
         case("ia32_execve_is_killed", ia32_execve_is_killed),
         case("ia32_write_works_in_mode2", ia32_write_works_in_mode2),
         case(
             "ia32_socketcall_socket_works_in_mode2",
             ia32_socketcall_socket_works_in_mode2,
         ),
+    ]);
+    all.extend([
         case(
             "unconfined_calls_near_prctl_run_as_usual",
             unconfined_calls_near_prctl_run_as_usual,
@@ -892,21 +1120,25 @@ fn cases() -> Vec<Case> {
         ),
         case("mode1_kills_exit_group", mode1_kills_exit_group),
         case(
-            "mode1_kills_every_other_x86_64_syscall",
-            mode1_kills_every_other_x86_64_syscall,
+            &format!("mode1_kills_every_other_{NATIVE_ABI}_syscall"),
+            mode1_kills_every_other_native_syscall,
         ),
-        case(
-            "mode1_kills_every_other_ia32_syscall",
-            mode1_kills_every_other_ia32_syscall,
-        ),
-        case(
-            "mode2_kills_every_x86_64_syscall_outside_its_table",
-            mode2_kills_every_x86_64_syscall_outside_its_table,
-        ),
-        case(
-            "mode2_kills_every_ia32_syscall_outside_its_table",
-            mode2_kills_every_ia32_syscall_outside_its_table,
-        ),
+    ]);
+    #[cfg(target_arch = "x86_64")]
+    all.push(case(
+        "mode1_kills_every_other_ia32_syscall",
+        mode1_kills_every_other_ia32_syscall,
+    ));
+    all.push(case(
+        &format!("mode2_kills_every_{NATIVE_ABI}_syscall_outside_its_table"),
+        mode2_kills_every_native_syscall_outside_its_table,
+    ));
+    #[cfg(target_arch = "x86_64")]
+    all.push(case(
+        "mode2_kills_every_ia32_syscall_outside_its_table",
+        mode2_kills_every_ia32_syscall_outside_its_table,
+    ));
+    all.extend([
         case(
             "failed_transitions_change_nothing",
             failed_transitions_change_nothing,
@@ -919,9 +1151,18 @@ fn cases() -> Vec<Case> {
             "complain_mode_never_list_runs_and_logs_once",
             complain_mode_never_list_runs_and_logs_once,
         ),
-    ];
+    ]);
     all.extend(clone_new_cases());
+    #[cfg(target_arch = "x86_64")]
     all.extend(ia32_socketcall_cases());
+    #[cfg(target_arch = "arm")]
+    {
+        all.push(case(
+            "arm_private_numbers_are_killed_in_mode1",
+            arm_private_numbers_are_killed_in_mode1,
+        ));
+        all.extend(arm_private_cases());
+    }
     all.extend(never_list_cases());
     all
 }

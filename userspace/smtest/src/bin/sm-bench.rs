@@ -38,6 +38,11 @@
 //! children load them from there: see [`bpfcount`]) and prints `BPFINS
 //! VARIANT OP N`: how many classic-BPF instructions each filter runs for
 //! each op's syscalls (interpreted here; the kernel runs them JIT-compiled).
+//!
+//! The policies and filters are those of the native ABI (the numbers above
+//! are x86_64's; on arm64 `mkdir` is `mkdirat`, see `smtest::arch`).
+//! seccompiler has no 32-bit arm target: there, `bpf`, `sc-netd` and
+//! `bpfcount` fail.
 
 use std::collections::BTreeMap;
 use std::ffi::CStr;
@@ -52,8 +57,8 @@ use seccompiler::{
     SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter, SeccompRule,
     TargetArch,
 };
+use smtest::arch::{self, native_rules, rule_call};
 use smtest::{raw_exit, set_mode};
-use tablecheck::tables;
 
 const REPS: usize = 7;
 const DATA: &str = "/tmp/sm-bench.dat";
@@ -98,12 +103,18 @@ impl Op {
     }
 }
 
-/// The seccomp-bpf equivalent of mode 2 on x86_64, built as a user of the
-/// seccompiler crate would: allow mode 1 + mode 2, `clone` only without
-/// `CLONE_NEW*`, kill the process otherwise (seccompiler has one match
-/// action per filter, so `clone3` is killed instead of answered ENOSYS).
+/// seccompiler's name of the native architecture.
+fn seccompiler_arch() -> Result<TargetArch, String> {
+    arch::seccompiler_arch().ok_or_else(|| "seccompiler has no target for this ABI".to_owned())
+}
+
+/// The seccomp-bpf equivalent of mode 2 of the native ABI, built as a user
+/// of the seccompiler crate would: allow mode 1 + mode 2, `clone` only
+/// without `CLONE_NEW*`, kill the process otherwise (seccompiler has one
+/// match action per filter, so `clone3` is killed instead of answered
+/// ENOSYS).
 fn mode2_bpf() -> Result<seccompiler::BpfProgram, String> {
-    let x86 = &tables::ALL[0];
+    let native = arch::tables();
     let new_mask = (libc::CLONE_NEWNS
         | libc::CLONE_NEWCGROUP
         | libc::CLONE_NEWUTS
@@ -112,7 +123,7 @@ fn mode2_bpf() -> Result<seccompiler::BpfProgram, String> {
         | libc::CLONE_NEWPID
         | libc::CLONE_NEWNET) as u64;
     let mut rules: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
-    for sys in x86.mode1.iter().chain(x86.mode2) {
+    for sys in native.mode1.iter().chain(native.mode2) {
         if sys.name == "clone3" {
             continue;
         }
@@ -137,7 +148,7 @@ fn mode2_bpf() -> Result<seccompiler::BpfProgram, String> {
         rules,
         SeccompAction::KillProcess,
         SeccompAction::Allow,
-        TargetArch::x86_64,
+        seccompiler_arch()?,
     )
     .map_err(|e| e.to_string())?;
     filter
@@ -211,14 +222,14 @@ const CLONE_NEW_MASK: u64 = 0x7e02_0000;
 /// `PROT_EXEC`.
 const PROT_EXEC: u64 = 0x4;
 
-/// The benchmark policy: what netd needs (mode 1 + mode 2 of x86_64,
-/// without `creat`), `open`/`openat` read-only, `fcntl` commands,
+/// The benchmark policy: what netd needs (mode 1 + mode 2 of the native
+/// ABI, without `creat`), `open`/`openat` read-only, `fcntl` commands,
 /// `socket` domains, `mmap`/`mprotect` without `PROT_EXEC`, `clone`
 /// without `CLONE_NEW*`, two `ioctl` commands, `clone3` answered `ENOSYS`
-/// and `mkdir` refused with `EACCES`. Argument widths are the kernel
-/// prototypes' (`src/tables/x86_64_args.rs`).
+/// and `mkdir` (arm64: `mkdirat`) refused with `EACCES`. Argument widths
+/// are the kernel prototypes' (`src/tables/x86_64_args.rs`).
 fn netd_policy() -> Vec<PRule> {
-    let x86 = &tables::ALL[0];
+    let native = arch::tables();
     let mut v = Vec::new();
     let rule = |name, nr, test, act| PRule {
         name,
@@ -226,7 +237,7 @@ fn netd_policy() -> Vec<PRule> {
         test,
         act,
     };
-    for sys in x86.mode1.iter().chain(x86.mode2) {
+    for sys in native.mode1.iter().chain(native.mode2) {
         let (test, act) = match sys.name {
             "creat" => continue,
             "open" => (
@@ -284,9 +295,10 @@ fn netd_policy() -> Vec<PRule> {
         };
         v.push(rule(sys.name, sys.nr, test, act));
     }
+    let (ioctl, mkdir) = (rule_call("ioctl"), rule_call("mkdir"));
     v.push(rule(
-        "ioctl",
-        16,
+        ioctl.name,
+        ioctl.nr as u32,
         Some(ArgTest::In {
             arg: 1,
             wide: false,
@@ -294,11 +306,17 @@ fn netd_policy() -> Vec<PRule> {
         }),
         Act::Allow,
     ));
-    v.push(rule("mkdir", 83, None, Act::Errno(libc::EACCES)));
+    v.push(rule(
+        mkdir.name,
+        mkdir.nr as u32,
+        None,
+        Act::Errno(libc::EACCES),
+    ));
     v
 }
 
-/// The policy as table `mode` in the ruleset text of `docs/modes.md`.
+/// The policy as table `mode` in the ruleset text of `docs/modes.md` (in
+/// native terms).
 fn policy_text(mode: u32, name: &str, policy: &[PRule]) -> String {
     let mut t = format!("*mode {mode} {name}\n:x86_64 KILL\n");
     for r in policy {
@@ -327,7 +345,7 @@ fn policy_text(mode: u32, name: &str, policy: &[PRule]) -> String {
             Act::Enosys => " -j ENOSYS\n".to_string(),
         };
     }
-    t + "COMMIT\n"
+    native_rules(&(t + "COMMIT\n"))
 }
 
 /// Syscalls with a first parameter, for the synthetic tables' rules that
@@ -376,13 +394,19 @@ const FILLER: &[&str] = &[
 ];
 
 /// Synthetic table `n` with `n` rules: `n - 3` rules on the syscalls of
-/// [`FILLER`] whose argument test never matches (`--a0 eq 0x5eed0000+i`,
-/// `ERRNO EPERM`), then `exit`/`exit_group`, `read` and, last, `getppid`
-/// allowed.
+/// [`FILLER`] (those the native ABI has) whose argument test never matches
+/// (`--a0 eq 0x5eed0000+i`, `ERRNO EPERM`), then `exit`/`exit_group`,
+/// `read` and, last, `getppid` allowed (in native terms).
 fn synth_text(n: usize) -> String {
+    let names = arch::tables().names;
+    let filler: Vec<&str> = FILLER
+        .iter()
+        .copied()
+        .filter(|f| names.iter().any(|s| s.name == *f))
+        .collect();
     let mut t = format!("*mode {n} synthetic-{n}\n:x86_64 KILL\n");
     for i in 0..n.saturating_sub(3) {
-        let name = FILLER[i % FILLER.len()];
+        let name = filler[i % filler.len()];
         t += &format!(
             "-A x86_64 -s {name} --a0 eq {:#x} -j ERRNO EPERM\n",
             0x5eed_0000 + i
@@ -390,7 +414,7 @@ fn synth_text(n: usize) -> String {
     }
     t += "-A x86_64 -s exit,exit_group -j ALLOW\n-A x86_64 -s read -j ALLOW\n";
     t += "-A x86_64 -s getppid -j ALLOW\nCOMMIT\n";
-    t
+    native_rules(&t)
 }
 
 /// The synthetic tables' rule counts (and table numbers).
@@ -440,7 +464,7 @@ fn seccompiler_bpf(policy: &[PRule]) -> Result<seccompiler::BpfProgram, String> 
         rules,
         SeccompAction::KillProcess,
         SeccompAction::Allow,
-        TargetArch::x86_64,
+        seccompiler_arch()?,
     )
     .map_err(|e| e.to_string())?;
     let mut prog: seccompiler::BpfProgram = filter
@@ -649,13 +673,13 @@ fn load(what: &[String]) -> Result<(), String> {
                     commit_on(&mut open_device()?, &del)?;
                 }
                 for m in 1000..1064 {
-                    text += &format!(
+                    text += &native_rules(&format!(
                         "*mode {m} many-{m}\n:x86_64 MODE2\n\
                          -A x86_64 -s openat --a2:u32 masked 0x3 0x0 -j ALLOW\n\
                          -A x86_64 -s openat -j ERRNO EACCES\n\
                          -A x86_64 -s ioctl --a1:u32 in 0x541b,0x5421 -j ALLOW\n\
                          -A x86_64 -s mkdir -j ERRNO EACCES\nCOMMIT\n"
-                    );
+                    ));
                 }
             }
             other => return Err(format!("unknown table set {other}")),
@@ -709,10 +733,9 @@ fn bpf_run(
     nr: i32,
     args: [u64; 6],
 ) -> Result<(usize, u32), String> {
-    const AUDIT_ARCH_X86_64: u32 = 0xc000_003e;
     let mut data = [0u8; 64];
     data[0..4].copy_from_slice(&nr.to_ne_bytes());
-    data[4..8].copy_from_slice(&AUDIT_ARCH_X86_64.to_ne_bytes());
+    data[4..8].copy_from_slice(&arch::AUDIT_ARCH.to_ne_bytes());
     for (i, a) in args.iter().enumerate() {
         data[16 + 8 * i..24 + 8 * i].copy_from_slice(&a.to_ne_bytes());
     }
@@ -824,26 +847,39 @@ fn bpfcount() -> Result<(), String> {
     const ALLOW: u32 = 0x7fff_0000;
     let eacces = Act::Errno(libc::EACCES).bpf();
     let at_fdcwd = libc::AT_FDCWD as i64 as u64;
+    // The native number of syscall `name` (x86_64: getppid 110, getrandom
+    // 318, read 0, openat 257, close 3, mkdir 83, clone 56, exit_group 231,
+    // wait4 61, ptrace 101).
+    let nr = |name: &str| rule_call(name).nr as i32;
+    // The path argument of `mkdir`: after the directory fd in `mkdirat`.
+    let mkdir_args = if rule_call("mkdir").name == "mkdir" {
+        [0x1000, 0o755, 0, 0, 0, 0]
+    } else {
+        [at_fdcwd, 0x1000, 0o755, 0, 0, 0]
+    };
     // (syscall number, arguments, expected filter return value).
     type Call = (i32, [u64; 6], u32);
-    let ops: [(&str, &[Call]); 6] = [
-        ("getppid", &[(110, [0; 6], ALLOW)]),
-        ("getrandom0", &[(318, [0x1000, 0, 4, 0, 0, 0], ALLOW)]),
-        ("read0", &[(0, [3, 0x1000, 0, 0, 0, 0], ALLOW)]),
+    let ops: [(&str, Vec<Call>); 6] = [
+        ("getppid", vec![(nr("getppid"), [0; 6], ALLOW)]),
+        (
+            "getrandom0",
+            vec![(nr("getrandom"), [0x1000, 0, 4, 0, 0, 0], ALLOW)],
+        ),
+        ("read0", vec![(nr("read"), [3, 0x1000, 0, 0, 0, 0], ALLOW)]),
         (
             "openat",
-            &[
-                (257, [at_fdcwd, 0x1000, 0, 0, 0, 0], ALLOW),
-                (3, [3, 0, 0, 0, 0, 0], ALLOW),
+            vec![
+                (nr("openat"), [at_fdcwd, 0x1000, 0, 0, 0, 0], ALLOW),
+                (nr("close"), [3, 0, 0, 0, 0, 0], ALLOW),
             ],
         ),
-        ("mkdir", &[(83, [0x1000, 0o755, 0, 0, 0, 0], eacces)]),
+        ("mkdir", vec![(nr("mkdir"), mkdir_args, eacces)]),
         (
             "fork",
-            &[
-                (56, [0x0120_0011, 0, 0, 0x1000, 0, 0], ALLOW),
-                (231, [0; 6], ALLOW),
-                (61, [100, 0x1000, 0, 0, 0, 0], ALLOW),
+            vec![
+                (nr("clone"), [0x0120_0011, 0, 0, 0x1000, 0, 0], ALLOW),
+                (nr("exit_group"), [0; 6], ALLOW),
+                (nr("wait4"), [100, 0x1000, 0, 0, 0, 0], ALLOW),
             ],
         ),
     ];
@@ -854,7 +890,7 @@ fn bpfcount() -> Result<(), String> {
     ] {
         println!("# {variant}: {} BPF instructions", prog.len());
         write_prog(&bpf_path(how), prog)?;
-        for (op, calls) in ops {
+        for (op, calls) in &ops {
             let mut total = 0;
             for &(nr, args, want) in calls {
                 let (n, ret) = bpf_run(prog, nr, args)?;
@@ -869,9 +905,9 @@ fn bpfcount() -> Result<(), String> {
         }
         // A refused argument and an unlisted syscall are killed.
         for (nr, args) in [
-            (257, [at_fdcwd, 0x1000, 1, 0, 0, 0]),
-            (101, [0; 6]),
-            (56, [0x1000_0000, 0, 0, 0, 0, 0]),
+            (nr("openat"), [at_fdcwd, 0x1000, 1, 0, 0, 0]),
+            (nr("ptrace"), [0; 6]),
+            (nr("clone"), [0x1000_0000, 0, 0, 0, 0, 0]),
         ] {
             let (_, ret) = bpf_run(prog, nr, args)?;
             if ret != libseccomp::SCMP_ACT_KILL_PROCESS {
@@ -909,7 +945,7 @@ fn confine(how: &str) -> Result<(), String> {
             let prog = read_prog(&bpf_path(how))?;
             seccompiler::apply_filter(&prog).map_err(|e| e.to_string())
         }
-        other => match other.strip_prefix("table").map(str::parse::<libc::c_ulong>) {
+        other => match other.strip_prefix("table").map(str::parse::<u64>) {
             Some(Ok(n)) => set_mode(n, 0).map_err(|e| e.to_string()),
             _ => Err(format!("unknown confinement {other}")),
         },

@@ -13,6 +13,12 @@
 //! in use, a commit storm under running threads, random uploads, limits.
 //! Runs as root with the module loaded (`tables=1`, `log_interval_ms=0`)
 //! after sm-escape-tests; deletes every table it loaded at its end.
+//!
+//! The tables below are written for x86_64; everything that goes to `smctl`
+//! or the device, and every text compared with what comes back, passes
+//! through `arch::native_rules`, which names the native ABI's chains and
+//! calls instead (on x86_64 the text stays as it is). The ia32 and x32
+//! cases are x86_64's.
 
 use std::ffi::CString;
 use std::fs::{File, OpenOptions};
@@ -34,9 +40,12 @@ use nix::sys::socket::{
 };
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{pipe, Pid};
+use smtest::arch::{self, native_rules, rule_call, NATIVE_ABI};
+#[cfg(target_arch = "x86_64")]
+use smtest::arch::{int80, syscall0};
 use smtest::{
-    get_mode, in_child, int80, kernel_log, set_mode, set_mode_raw, syscall0, Outcome, Tap,
-    PR_SECCOMP_MODE_GET, SECCOMP_MODE_FLAG_LOG,
+    get_mode, in_child, kernel_log, set_mode, set_mode_raw, Outcome, Tap, PR_SECCOMP_MODE_GET,
+    SECCOMP_MODE_FLAG_LOG,
 };
 
 // ---------------------------------------------------------------------------
@@ -95,18 +104,25 @@ fn ename(e: i32) -> String {
     format!("{} ({e})", Errno::from_raw(e))
 }
 
-/// A raw syscall: its return value or its errno.
+/// A raw syscall: its return value or its errno. The arguments are
+/// registers (on 32-bit arm their low 32 bits).
 fn sys(nr: libc::c_long, args: &[u64]) -> Result<i64, i32> {
     let mut a = [0u64; 6];
     a[..args.len()].copy_from_slice(args);
+    let a = a.map(|v| v as libc::c_long);
     // SAFETY: the callers pass integers, or pointers to live buffers of the
     // size the syscall expects.
     let r = unsafe { libc::syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]) };
     if r == -1 {
         Err(errno())
     } else {
-        Ok(r)
+        Ok(arch::nr64(r))
     }
+}
+
+/// Raw syscall `name` (its native stand-in, `arch::rule_call`).
+fn sys_named(name: &str, args: &[u64]) -> Result<i64, i32> {
+    sys(rule_call(name).nr, args)
 }
 
 /// `Ok` if `r` failed with `want`.
@@ -235,12 +251,12 @@ fn smctl(args: &[&str], input: Option<&[u8]>) -> Result<Ran, String> {
     })
 }
 
-/// `smctl restore [flags] -` with `text`.
+/// `smctl restore [flags] -` with `text` (in native terms).
 fn restore(text: &str, flags: &[&str]) -> Result<Ran, String> {
     let mut args = vec!["restore"];
     args.extend_from_slice(flags);
     args.push("-");
-    smctl(&args, Some(text.as_bytes()))
+    smctl(&args, Some(native_rules(text).as_bytes()))
 }
 
 /// Loads `text`; `Ok` if smctl accepted it.
@@ -287,9 +303,9 @@ fn ioctl_commit(fd: RawFd, flags: u32) -> (i32, i32, SmCommit) {
     (r, if r == 0 { 0 } else { errno() }, c)
 }
 
-/// Writes `text` to the open device `f` and commits it.
+/// Writes `text` (in native terms) to the open device `f` and commits it.
 fn commit_on(f: &mut File, text: &[u8], flags: u32) -> Result<Result<(), Refused>, String> {
-    f.write_all(text)
+    f.write_all(&arch::native_rules_bytes(text))
         .map_err(|e| format!("write /dev/seccomp_mode: {e}"))?;
     let (r, e, c) = ioctl_commit(f.as_raw_fd(), flags);
     if r == 0 {
@@ -421,7 +437,8 @@ impl Run {
     }
 
     /// `Ok` if the child was SIGKILLed and the log has its kill line ending
-    /// in `tail` (` mode=3 abi=x86_64 syscall=110 (getppid) rule=x86_64#6`).
+    /// in `tail` (` mode=3 abi=x86_64 syscall=110 (getppid) rule=x86_64#6`,
+    /// see [`tail`]).
     fn killed(&self, tail: &str) -> Result<(), String> {
         self.outcome
             .expect_signal(Signal::SIGKILL)
@@ -486,6 +503,19 @@ fn control(body: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
     run_ok(Conf::None, body)
         .map(drop)
         .map_err(|e| format!("control: {e}"))
+}
+
+/// The end of a table mode's log line for native call `name` (its stand-in,
+/// `arch::rule_call`) decided by `rule` (`x86_64#6`, `x86_64:policy`, in
+/// native terms): ` mode=3 abi=x86_64 syscall=110 (getppid) rule=x86_64#6`.
+fn tail(mode: u8, name: &str, rule: &str) -> String {
+    let call = rule_call(name);
+    format!(
+        " mode={mode} abi={NATIVE_ABI} syscall={} ({}) rule={}",
+        call.nr,
+        call.name,
+        native_rules(rule)
+    )
 }
 
 /// The number of module log lines `seccomp_mode: <verdict> pid=<pid>
@@ -602,7 +632,9 @@ fn smctl_restore_loads_table_3() -> Result<(), String> {
     load(T3)?;
     load(T4)?;
     let saved = save(false)?;
-    if !has_table(&saved, 3) || !saved.contains("*mode 3 t3\n:x86_64 MODE2\n:prio x86_64\n") {
+    if !has_table(&saved, 3)
+        || !saved.contains(&native_rules("*mode 3 t3\n:x86_64 MODE2\n:prio x86_64\n"))
+    {
         return Err(format!("save after restore:\n{saved}"));
     }
     Ok(())
@@ -620,7 +652,7 @@ fn smctl_save_is_canonical_deterministic_and_round_trips() -> Result<(), String>
         "-A x86_64 -s getpriority -j prio\n",
         "-A prio -s getpriority --a0:u32 eq 0x1 -j ERRNO ENOTTY\nCOMMIT\n",
     ] {
-        if !a.contains(want) {
+        if !a.contains(&native_rules(want)) {
             return Err(format!("save lacks {want:?}:\n{a}"));
         }
     }
@@ -628,8 +660,9 @@ fn smctl_save_is_canonical_deterministic_and_round_trips() -> Result<(), String>
         return Err(format!("save without -c has counters or comments:\n{a}"));
     }
     let c = save(true)?;
-    if !c.contains("] -A x86_64 -s openat --a2:u32 masked 0x3 0x0 -j ALLOW\n")
-        || !c.contains(":x86_64 MODE2 [")
+    if !c.contains(&native_rules(
+        "] -A x86_64 -s openat --a2:u32 masked 0x3 0x0 -j ALLOW\n",
+    )) || !c.contains(&native_rules(":x86_64 MODE2 ["))
     {
         return Err(format!("save -c has no counters:\n{c}"));
     }
@@ -739,9 +772,13 @@ fn ioctl_allowed_cmds_run_tiocsti_eperm_also_with_upper_bits() -> Result<(), Str
 
 const DIR: &str = "/tmp/sm-table-dir";
 
+/// The raw `mkdir` (on arm64 `mkdirat`) of `path`.
 fn mkdir(path: &str) -> Result<i64, i32> {
     let p = cs(path);
-    sys(libc::SYS_mkdir, &[p.as_ptr() as u64, 0o700])
+    match arch::mkdir(&p, 0o700) {
+        -1 => Err(errno()),
+        r => Ok(arch::nr64(r)),
+    }
 }
 
 fn mkdir_errno_eacces() -> Result<(), String> {
@@ -760,7 +797,7 @@ fn kill_rule_kills_and_logs_rule_number() -> Result<(), String> {
         let _ = sys(libc::SYS_getppid, &[]);
         Err("survived getppid".into())
     })?
-    .killed(" mode=3 abi=x86_64 syscall=110 (getppid) rule=x86_64#6")
+    .killed(&tail(3, "getppid", "x86_64#6"))
 }
 
 fn log_rule_logs_once_and_continues() -> Result<(), String> {
@@ -773,8 +810,8 @@ fn log_rule_logs_once_and_continues() -> Result<(), String> {
         }
         Ok(())
     })?;
-    let tail = " mode=3 abi=x86_64 syscall=102 (getuid) rule=x86_64#7";
-    match log_count("log", r.pid, tail)? {
+    let tail = tail(3, "getuid", "x86_64#7");
+    match log_count("log", r.pid, &tail)? {
         1 => Ok(()),
         n => Err(format!(
             "{n} lines 'seccomp_mode: log pid={} comm=...{tail}', want 1",
@@ -798,10 +835,10 @@ fn mode1_target_allows_read_kills_getpgrp() -> Result<(), String> {
         if read_fd(r.as_raw_fd(), &mut b) != 1 {
             return Err(format!("read through MODE1: {}", ename(errno())));
         }
-        let _ = sys(libc::SYS_getpgrp, &[]);
+        let _ = sys_named("getpgrp", &[]);
         Err("survived getpgrp".into())
     })?
-    .killed(" mode=3 abi=x86_64 syscall=111 (getpgrp) rule=x86_64#9")
+    .killed(&tail(3, "getpgrp", "x86_64#9"))
 }
 
 fn user_chain_jump_and_return() -> Result<(), String> {
@@ -831,14 +868,15 @@ fn mode2_policy_allows_getpid_kills_personality() -> Result<(), String> {
         let _ = sys(libc::SYS_personality, &[0xffff_ffff]);
         Err("survived personality".into())
     })?
-    .killed(" mode=3 abi=x86_64 syscall=135 (personality) rule=x86_64:policy")
+    .killed(&tail(3, "personality", "x86_64:policy"))
 }
 
 /// A fork-like raw `clone(flags | SIGCHLD)`; the child exits at once.
 fn clone_and_reap(flags: libc::c_int) -> Result<(), String> {
     // SAFETY: no new stack: the child continues on a copy of ours, like
     // fork, and exits at once.
-    let r = unsafe { libc::syscall(libc::SYS_clone, flags | libc::SIGCHLD, 0, 0, 0, 0) };
+    let r =
+        arch::nr64(unsafe { libc::syscall(libc::SYS_clone, flags | libc::SIGCHLD, 0, 0, 0, 0) });
     match r {
         // SAFETY: ends the child of the clone.
         0 => unsafe { libc::_exit(0) },
@@ -858,9 +896,10 @@ fn mode2_policy_kills_clone_newuser() -> Result<(), String> {
         clone_and_reap(libc::CLONE_NEWUSER)?;
         Err("survived clone(CLONE_NEWUSER)".into())
     })?
-    .killed(" mode=3 abi=x86_64 syscall=56 (clone) rule=x86_64:policy")
+    .killed(&tail(3, "clone", "x86_64:policy"))
 }
 
+#[cfg(target_arch = "x86_64")]
 fn ia32_int80_killed_by_undeclared_chain() -> Result<(), String> {
     control(|| {
         let pid = std::process::id() as i32;
@@ -876,8 +915,10 @@ fn ia32_int80_killed_by_undeclared_chain() -> Result<(), String> {
     .killed(" mode=3 abi=ia32 syscall=20 (getpid) rule=ia32:policy")
 }
 
+#[cfg(target_arch = "x86_64")]
 const X32_GETPID: u64 = 0x4000_0000 | 39;
 
+#[cfg(target_arch = "x86_64")]
 fn x32_killed_by_undeclared_chain() -> Result<(), String> {
     control(|| match syscall0(X32_GETPID) {
         p if p == i64::from(std::process::id()) => Ok(()),
@@ -1083,7 +1124,7 @@ fn complain_to_enforce_allowed() -> Result<(), String> {
         let _ = sys(libc::SYS_getppid, &[]);
         Err("survived getppid after complain -> enforce".into())
     })?
-    .killed(" mode=3 abi=x86_64 syscall=110 (getppid) rule=x86_64#6")
+    .killed(&tail(3, "getppid", "x86_64#6"))
 }
 
 fn complain_mode_logs_kill_and_policy_and_runs() -> Result<(), String> {
@@ -1101,10 +1142,10 @@ fn complain_mode_logs_kill_and_policy_and_runs() -> Result<(), String> {
         want_err("mkdir", mkdir(DIR), libc::EACCES)
     })?;
     for tail in [
-        " mode=3 abi=x86_64 syscall=110 (getppid) rule=x86_64#6",
-        " mode=3 abi=x86_64 syscall=135 (personality) rule=x86_64:policy",
+        tail(3, "getppid", "x86_64#6"),
+        tail(3, "personality", "x86_64:policy"),
     ] {
-        if log_count("logged", r.pid, tail)? != 1 {
+        if log_count("logged", r.pid, &tail)? != 1 {
             return Err(format!(
                 "want one line 'seccomp_mode: logged pid={} comm=...{tail}'",
                 r.pid
@@ -1143,7 +1184,7 @@ fn counters_count_hits_and_list_shows_them() -> Result<(), String> {
         "[5] -A x86_64 -s getpid -j ERRNO EPERM\n",
         "[3] -A x86_64 -s getppid -j LOG\n",
     ] {
-        if !after_c.contains(want) {
+        if !after_c.contains(&native_rules(want)) {
             return Err(format!("save -c lacks {want:?}:\n{after_c}"));
         }
     }
@@ -1162,16 +1203,19 @@ fn counters_count_hits_and_list_shows_them() -> Result<(), String> {
         .lines()
         .map(|l| l.split_whitespace().collect())
         .collect();
+    let (getpid, getppid) = (libc::SYS_getpid.to_string(), libc::SYS_getppid.to_string());
     for want in [
-        &["1", "5", "ERRNO", "1", "39"][..],
-        &["2", "3", "LOG", "110"][..],
+        &["1", "5", "ERRNO", "1", getpid.as_str()][..],
+        &["2", "3", "LOG", getppid.as_str()][..],
         &["num", "hits", "target", "syscalls", "args"][..],
     ] {
         if !rows.iter().any(|r| r == want) {
             return Err(format!("smctl -L lacks a row {want:?}:\n{list}"));
         }
     }
-    if !list.starts_with("Table 12 \"count\"\nChain x86_64 (policy MODE2, ") {
+    if !list.starts_with(&native_rules(
+        "Table 12 \"count\"\nChain x86_64 (policy MODE2, ",
+    )) {
         return Err(format!("smctl -L header:\n{list}"));
     }
     // By names without -n.
@@ -1185,13 +1229,13 @@ fn counters_count_hits_and_list_shows_them() -> Result<(), String> {
     // smctl zero -t 12: the dump shows no hits; then it counts again.
     smctl(&["zero", "-t", "12"], None)?.ok("zero")?;
     let zeroed = save(true)?;
-    if !zeroed.contains("[0] -A x86_64 -s getpid -j ERRNO EPERM\n") {
+    if !zeroed.contains(&native_rules("[0] -A x86_64 -s getpid -j ERRNO EPERM\n")) {
         return Err(format!("save -c after zero:\n{zeroed}"));
     }
     run_ok(Conf::Mode(12, 0), || {
         want_err("getpid", sys(libc::SYS_getpid, &[]), libc::EPERM)
     })?;
-    if !save(true)?.contains("[1] -A x86_64 -s getpid -j ERRNO EPERM\n") {
+    if !save(true)?.contains(&native_rules("[1] -A x86_64 -s getpid -j ERRNO EPERM\n")) {
         return Err("zeroed counter does not count again".into());
     }
     Ok(())
@@ -1297,7 +1341,7 @@ fn device_fd_passed_to_confined_process_is_useless() -> Result<(), String> {
     let before = save(false)?;
     let mut dev = dev_open()?;
     // Staged by the parent: a commit on this fd would load table 6.
-    dev.write_all(T6.as_bytes())
+    dev.write_all(native_rules(T6).as_bytes())
         .map_err(|e| format!("write: {e}"))?;
     let (parent_end, child_end) = socketpair(
         AddressFamily::Unix,
@@ -1434,14 +1478,23 @@ COMMIT
 COMMIT
 ";
 
+/// Where smctl reports [`BAD_SECOND`]'s unknown syscall: `<stdin>:8:14: `
+/// (the column of the native text's).
+fn bad_second_error_at() -> String {
+    let line = native_rules("-A x86_64 -s no_such_call");
+    let col = line.find("no_such_call").unwrap_or(0) + 1;
+    format!("<stdin>:8:{col}: ")
+}
+
 fn malformed_upload_reports_line_col_and_changes_nothing() -> Result<(), String> {
     let before = save(false)?;
     let before_c = dev_read()?;
     let r = restore(BAD_SECOND, &[])?;
     r.refused("malformed upload", libc::EINVAL)?;
     let second = r.err.lines().nth(1).unwrap_or("");
-    if !second.starts_with("<stdin>:8:14: ") {
-        return Err(format!("no '<stdin>:8:14: message' line: {:?}", r.err));
+    let at = bad_second_error_at();
+    if !second.starts_with(&at) {
+        return Err(format!("no '{at}message' line: {:?}", r.err));
     }
     if save(false)? != before || dev_read()? != before_c {
         return Err("a refused upload changed the tables or counters".into());
@@ -1497,7 +1550,7 @@ fn test_commit_changes_nothing() -> Result<(), String> {
     }
     let r = restore(BAD_SECOND, &["--test"])?;
     r.refused("restore --test of a malformed text", libc::EINVAL)?;
-    if !r.err.contains("<stdin>:8:14: ") {
+    if !r.err.contains(&bad_second_error_at()) {
         return Err(format!("restore --test error: {:?}", r.err));
     }
     // Through the device as well.
@@ -1526,8 +1579,12 @@ fn loosening_commit_needs_loosen_flag_and_applies_live() -> Result<(), String> {
     // Back to the original table (tightening: no flag needed).
     load(T3)?;
     refused.refused("loosening commit", libc::EPERM)?;
-    if !refused.err.contains("mkdir") {
-        return Err(format!("refusal does not name mkdir: {:?}", refused.err));
+    let mkdir_name = rule_call("mkdir").name;
+    if !refused.err.contains(mkdir_name) {
+        return Err(format!(
+            "refusal does not name {mkdir_name}: {:?}",
+            refused.err
+        ));
     }
     tested.refused("loosening test commit", libc::EPERM)?;
     if !unchanged {
@@ -1907,7 +1964,7 @@ fn limits_64_tables_and_256k_text() -> Result<(), String> {
         return Err(format!("{count} tables loaded, want 64"));
     }
     // 256 KiB of text is accepted, one byte more is not.
-    let table = "*mode 1000\n:x86_64 MODE2\nCOMMIT\n";
+    let table = native_rules("*mode 1000\n:x86_64 MODE2\nCOMMIT\n");
     let pad = 256 * 1024 - table.len();
     // `n` bytes of comment lines (a last line of one byte is blank).
     let comment = |n: usize| {
@@ -2001,10 +2058,12 @@ const CASES: &[Case] = &[
         "mode2_policy_kills_clone_newuser",
         mode2_policy_kills_clone_newuser,
     ),
+    #[cfg(target_arch = "x86_64")]
     (
         "ia32_int80_killed_by_undeclared_chain",
         ia32_int80_killed_by_undeclared_chain,
     ),
+    #[cfg(target_arch = "x86_64")]
     (
         "x32_killed_by_undeclared_chain",
         x32_killed_by_undeclared_chain,
