@@ -37,10 +37,9 @@ sm_log() { printf '[seccomp-mode] %s\n' "$*" >&2; }
 sm_die() { printf '[seccomp-mode] error: %s\n' "$*" >&2; exit 1; }
 
 # The architectures the scripts know (ARCH=x86_64 or ARCH=arm64 selects one;
-# the default is x86_64), and the ones a plain `make test` runs, in order
-# (arm64 joins once the module enforces there: issue 13).
+# the default is x86_64), and the ones a plain `make test` runs, in order.
 SM_ARCHES=(x86_64 arm64)
-SM_TEST_ARCHES=(x86_64)
+SM_TEST_ARCHES=(x86_64 arm64)
 
 # sm_set_arch ARCH: selects the target architecture, x86_64 or arm64 (aarch64
 # is taken for arm64), for everything below and, through the exported SM_ARCH,
