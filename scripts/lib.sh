@@ -69,18 +69,19 @@ sm_set_arch() {
 		# Make arguments of every kernel and module build for this
 		# architecture (also with a KDIR of your own).
 		SM_KMAKE_ARCH=()
-		# The C compilers for the guest (seccomp selftest): native, and
-		# of the 32-bit compat ABI.
+		# The C compilers for the guest: native (seccomp selftest), and
+		# of the 32-bit compat ABI (the linker of its Rust programs).
 		SM_CC=gcc
-		SM_CC32=""
-		# Bookworm packages that this architecture adds to setup's.
-		SM_ARCH_PKGS=()
+		SM_CC32=i686-linux-gnu-gcc
+		# Bookworm packages that this architecture adds to setup's: the
+		# i686 cross compiler and glibc, for the ia32 programs.
+		SM_ARCH_PKGS=(gcc-i686-linux-gnu libc6-dev-i386-cross)
 		SM_QEMU=qemu-system-x86_64
 		# Rust targets of the in-guest programs: native, and the 32-bit
-		# compat ABI's ("": the native binaries test ia32 themselves,
-		# through int $0x80).
+		# compat ABI's (ia32: the attack and guest suites as real 32-bit
+		# processes; the native ones test ia32 through int $0x80 too).
 		SM_RUST_TARGET=x86_64-unknown-linux-gnu
-		SM_RUST_TARGET32=""
+		SM_RUST_TARGET32=i686-unknown-linux-gnu
 		# The guest's second serial line (COMMAND's output).
 		SM_GUEST_TTY=/dev/ttyS1
 		# Debian's names of the architecture and of its 32-bit compat

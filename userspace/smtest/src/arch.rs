@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! What differs between the architectures the test programs are built for,
-//! in one place: x86_64, AArch64 and 32-bit arm (the last runs in the arm64
-//! guest as an AArch32 compat process).
+//! in one place: x86_64, AArch64, 32-bit arm and 32-bit x86 (the last two
+//! run as compat processes: 32-bit arm in the arm64 guest as AArch32, i686
+//! in the x86_64 guest as ia32).
 //!
 //! A program's *native ABI* is the ABI of its build target, named as the
-//! module's log lines name it ([`NATIVE_ABI`]): `x86_64`, `arm64` or `arm`.
+//! module's log lines name it ([`NATIVE_ABI`]): `x86_64`, `arm64`, `arm` or
+//! `ia32`.
 //! Its tables come from [`tables`]. A few calls do not exist in every ABI
 //! (arm64 has only the `*at` forms), so the tests make them through the
 //! helpers here ([`mkdir`], [`creat`], [`GETPGRP`]), which name the syscall
-//! they make. The raw-syscall assembly ([`raw_fork_reading`], and on x86_64
-//! the ia32 and x32 entries) lives here too.
+//! they make. The raw-syscall assembly ([`raw_fork_reading`], on x86_64 the
+//! ia32 and x32 entries, on x86 `int $0x80`) lives here too.
 
 use std::ffi::CStr;
 use std::sync::atomic::AtomicU64;
@@ -23,15 +25,28 @@ pub const NATIVE_ABI: &str = if cfg!(target_arch = "x86_64") {
     "x86_64"
 } else if cfg!(target_arch = "aarch64") {
     "arm64"
+} else if cfg!(target_arch = "x86") {
+    "ia32"
 } else {
     "arm"
 };
-#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "arm")))]
-compile_error!("smtest supports x86_64, aarch64 and arm (src/arch.rs)");
+#[cfg(not(any(
+    target_arch = "x86_64",
+    target_arch = "aarch64",
+    target_arch = "arm",
+    target_arch = "x86"
+)))]
+compile_error!("smtest supports x86_64, aarch64, arm and x86 (src/arch.rs)");
 
 /// The module's tables of the native ABI.
 pub fn tables() -> &'static Abi {
-    tablecheck::tables::native()
+    #[cfg(not(target_arch = "x86"))]
+    let abi = tablecheck::tables::native();
+    // tablecheck's `native()` knows the module's native ABIs; a 32-bit x86
+    // program is ia32, the compat ABI of x86_64.
+    #[cfg(target_arch = "x86")]
+    let abi = tablecheck::tables::by_name(NATIVE_ABI).expect("tablecheck has the ia32 tables");
+    abi
 }
 
 /// The kernel's name of native syscall `nr`, `"?"` for a number that names
@@ -74,9 +89,9 @@ pub fn nr64(nr: libc::c_long) -> i64 {
 /// Words of the table-mode tests' rule texts, which are written for x86_64,
 /// and what they are in the native ABI's terms: the chains (the native ABI's
 /// and the compat ABI's: on arm64 `arm64` and `arm`, for an AArch32 program
-/// `arm` and `arm64`) and the calls the native ABI lacks (arm64: `mkdirat`
-/// for `mkdir`, and `getsid`, also harmless and in no static mode's table,
-/// for `getpgrp`).
+/// `arm` and `arm64`, for an ia32 program `ia32` and `x86_64`) and the calls
+/// the native ABI lacks (arm64: `mkdirat` for `mkdir`, and `getsid`, also
+/// harmless and in no static mode's table, for `getpgrp`).
 const RULE_WORDS: &[(&str, &str)] = if cfg!(target_arch = "aarch64") {
     &[
         ("x86_64", "arm64"),
@@ -86,6 +101,8 @@ const RULE_WORDS: &[(&str, &str)] = if cfg!(target_arch = "aarch64") {
     ]
 } else if cfg!(target_arch = "arm") {
     &[("x86_64", "arm"), ("ia32", "arm64")]
+} else if cfg!(target_arch = "x86") {
+    &[("x86_64", "ia32"), ("ia32", "x86_64")]
 } else {
     &[]
 };
@@ -231,14 +248,15 @@ pub fn open(path: &CStr, flags: libc::c_int, mode: libc::mode_t) -> libc::c_long
     r
 }
 
-/// The syscall glibc's `fcntl()` makes: `fcntl`, on 32-bit arm `fcntl64`.
+/// The syscall glibc's `fcntl()` makes: `fcntl`, on 32-bit arm and x86
+/// `fcntl64`.
 pub const FCNTL: Call = {
-    #[cfg(target_arch = "arm")]
+    #[cfg(any(target_arch = "arm", target_arch = "x86"))]
     let call = Call {
         nr: libc::SYS_fcntl64,
         name: "fcntl64",
     };
-    #[cfg(not(target_arch = "arm"))]
+    #[cfg(not(any(target_arch = "arm", target_arch = "x86")))]
     let call = Call {
         nr: libc::SYS_fcntl,
         name: "fcntl",
@@ -248,8 +266,8 @@ pub const FCNTL: Call = {
 
 /// The calls that read a path's metadata, following a final symlink and
 /// not: `stat` and `lstat` on x86_64; `newfstatat` on arm64 and
-/// `fstatat64` on arm (with `AT_SYMLINK_NOFOLLOW` for the second), which
-/// glibc's `stat` and `lstat` make there.
+/// `fstatat64` on arm and x86 (with `AT_SYMLINK_NOFOLLOW` for the second),
+/// which glibc's `stat` and `lstat` make there.
 pub const STAT: [Call; 2] = {
     #[cfg(target_arch = "x86_64")]
     let calls = [
@@ -267,7 +285,7 @@ pub const STAT: [Call; 2] = {
         nr: libc::SYS_newfstatat,
         name: "newfstatat",
     }; 2];
-    #[cfg(target_arch = "arm")]
+    #[cfg(any(target_arch = "arm", target_arch = "x86"))]
     let calls = [Call {
         nr: libc::SYS_fstatat64,
         name: "fstatat64",
@@ -289,11 +307,11 @@ pub fn stat_mode(path: &CStr, nofollow: bool) -> Result<libc::mode_t, i32> {
     };
     #[cfg(not(target_arch = "x86_64"))]
     let mode = {
-        // The kernel's struct stat (arm64) and struct stat64 (arm).
+        // The kernel's struct stat (arm64) and struct stat64 (arm, x86).
         #[cfg(target_arch = "aarch64")]
         // SAFETY: a zeroed struct stat is valid; the kernel writes it.
         let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        #[cfg(target_arch = "arm")]
+        #[cfg(any(target_arch = "arm", target_arch = "x86"))]
         // SAFETY: a zeroed struct stat64 is valid; the kernel writes it.
         let mut st: libc::stat64 = unsafe { std::mem::zeroed() };
         let flags = if nofollow {
@@ -327,19 +345,21 @@ pub const GETPGRP: Call = {
 
 /// `AUDIT_ARCH_*` of the native ABI: what a seccomp filter reads in
 /// `seccomp_data.arch` (`AUDIT_ARCH_X86_64`, `AUDIT_ARCH_AARCH64`,
-/// `AUDIT_ARCH_ARM`).
+/// `AUDIT_ARCH_ARM`, `AUDIT_ARCH_I386`).
 pub const AUDIT_ARCH: u32 = if cfg!(target_arch = "x86_64") {
     0xc000_003e
 } else if cfg!(target_arch = "aarch64") {
     0xc000_00b7
+} else if cfg!(target_arch = "x86") {
+    0x4000_0003
 } else {
     0x4000_0028
 };
 
 /// The guest's serial console (a character device a confined process may
-/// not open): the 8250's `ttyS0` on x86_64, the PL011's `ttyAMA0` on
-/// QEMU's arm64 `virt` machine.
-pub const SERIAL_TTY: &str = if cfg!(target_arch = "x86_64") {
+/// not open): the 8250's `ttyS0` on x86_64 (for an ia32 program too), the
+/// PL011's `ttyAMA0` on QEMU's arm64 `virt` machine.
+pub const SERIAL_TTY: &str = if cfg!(any(target_arch = "x86_64", target_arch = "x86")) {
     "/dev/ttyS0"
 } else {
     "/dev/ttyAMA0"
@@ -425,19 +445,51 @@ pub fn raw_fork_reading(flag: &AtomicU64) -> (libc::pid_t, u64) {
         }
         seen = u64::from(low);
     }
+    #[cfg(target_arch = "x86")]
+    {
+        let low: u32;
+        // SAFETY: clone(SIGCHLD, no stack) is fork (ia32 takes flags in
+        // ebx, stack in ecx, parent_tid in edx, tls in esi, child_tid in
+        // edi), with no pointer the kernel uses: without CLONE_PARENT_SETTID,
+        // CLONE_SETTLS and CLONE_CHILD_{SET,CLEAR}TID it ignores edx, esi
+        // and edi, so edi carries `flag`'s address to the load right after
+        // `int $0x80`, which reads its low word (little endian) into edx.
+        // `int $0x80` preserves every register but eax. ebx and esi may be
+        // LLVM's (PIC base, base pointer): saved on the stack and restored
+        // after the load, in parent and child alike (the child runs on a
+        // copy of the same stack).
+        unsafe {
+            std::arch::asm!(
+                "push esi",
+                "push ebx",
+                "mov ebx, {sigchld}",
+                "xor esi, esi",
+                "int 0x80",
+                "mov edx, dword ptr [edi]",
+                "pop ebx",
+                "pop esi",
+                sigchld = const libc::SIGCHLD,
+                inlateout("eax") libc::SYS_clone => ret,
+                in("ecx") 0u32,
+                inlateout("edx") 0u32 => low,
+                in("edi") flag.as_ptr(),
+            );
+        }
+        seen = u64::from(low);
+    }
     // The raw syscall returns -errno on failure.
     let pid = libc::pid_t::try_from(ret).map_or(-1, |p| p.max(-1));
     (pid, seen)
 }
 
-/// seccompiler's name of the native architecture (`None` on 32-bit arm,
-/// which it does not support).
+/// seccompiler's name of the native architecture (`None` on 32-bit arm and
+/// x86, which it does not support).
 pub fn seccompiler_arch() -> Option<seccompiler::TargetArch> {
     #[cfg(target_arch = "x86_64")]
     return Some(seccompiler::TargetArch::x86_64);
     #[cfg(target_arch = "aarch64")]
     return Some(seccompiler::TargetArch::aarch64);
-    #[cfg(target_arch = "arm")]
+    #[cfg(any(target_arch = "arm", target_arch = "x86"))]
     return None;
 }
 
@@ -466,6 +518,69 @@ pub fn low_page() -> Option<*mut u32> {
             4096,
             libc::PROT_READ | libc::PROT_WRITE,
             libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_32BIT,
+            -1,
+            0,
+        )
+    };
+    (page != libc::MAP_FAILED).then_some(page.cast())
+}
+
+/// An ia32 syscall through `int $0x80` from this 32-bit process: `eax` =
+/// `nr`, `ebx`, `ecx`, `edx`, `esi`, `edi` = `args`, `ebp` = 0 (as
+/// [`int80_6`]). glibc's calls enter the kernel through the vDSO's
+/// `__kernel_vsyscall` instead (`sysenter` or `syscall` where the CPU has
+/// them): this is the other way in.
+#[cfg(target_arch = "x86")]
+pub fn int80(nr: u32, args: [u32; 5]) -> i32 {
+    int80_6(nr, [args[0], args[1], args[2], args[3], args[4], 0])
+}
+
+/// An ia32 syscall with all six arguments through `int $0x80`: `eax` =
+/// `nr` (any 32-bit value), `ebx`, `ecx`, `edx`, `esi`, `edi`, `ebp` =
+/// `args`. Returns `eax` (`-errno` on failure).
+#[cfg(target_arch = "x86")]
+pub fn int80_6(nr: u32, args: [u32; 6]) -> i32 {
+    let mut ret = nr;
+    // SAFETY: the caller picks the syscall; `args` is read before the call.
+    // LLVM reserves esi and ebp (base and frame pointer) and may use ebx
+    // (PIC base), so the three are saved on the stack and restored, and
+    // every argument is loaded from `args` through ecx, which is loaded
+    // last. `int $0x80` preserves every register but eax.
+    unsafe {
+        std::arch::asm!(
+            "push ebp",
+            "push esi",
+            "push ebx",
+            "mov ebx, dword ptr [ecx]",
+            "mov edx, dword ptr [ecx + 8]",
+            "mov esi, dword ptr [ecx + 12]",
+            "mov edi, dword ptr [ecx + 16]",
+            "mov ebp, dword ptr [ecx + 20]",
+            "mov ecx, dword ptr [ecx + 4]",
+            "int 0x80",
+            "pop ebx",
+            "pop esi",
+            "pop ebp",
+            inlateout("eax") ret,
+            inlateout("ecx") args.as_ptr() => _,
+            lateout("edx") _,
+            lateout("edi") _,
+        );
+    }
+    ret as i32
+}
+
+/// A fresh page, which a 32-bit syscall can address (on x86 every page
+/// can; the same helper as x86_64's, for the cases both run).
+#[cfg(target_arch = "x86")]
+pub fn low_page() -> Option<*mut u32> {
+    // SAFETY: an anonymous private mapping.
+    let page = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
             -1,
             0,
         )
@@ -542,7 +657,13 @@ mod tests {
             assert_eq!(native, x86);
         }
         assert!(native.starts_with(&format!(":{NATIVE_ABI} MODE2\n-A {NATIVE_ABI} -s read,")));
-        assert_eq!(native_rules(&native), native);
+        // A second pass changes nothing, except where the two chains trade
+        // names (an ia32 program's compat chain is x86_64): it swaps back.
+        if cfg!(target_arch = "x86") {
+            assert_eq!(native_rules(&native), x86);
+        } else {
+            assert_eq!(native_rules(&native), native);
+        }
         assert_eq!(
             native_rules_bytes(b"\xffx86_64\xe9"),
             [b"\xff", native_rules("x86_64").as_bytes(), b"\xe9"].concat()
@@ -568,6 +689,39 @@ mod tests {
         assert_eq!(link & libc::S_IFMT, libc::S_IFLNK);
         assert_eq!(dir & libc::S_IFMT, libc::S_IFDIR);
         assert_eq!(stat_mode(c"/nonexistent", false), Err(libc::ENOENT));
+    }
+
+    #[cfg(target_arch = "x86")]
+    #[test]
+    fn int80_passes_every_argument() {
+        use std::io::Read;
+        use std::os::fd::AsRawFd;
+        assert_eq!(
+            int80(libc::SYS_getpid as u32, [0; 5]),
+            std::process::id() as i32
+        );
+        assert_eq!(int80(u32::MAX, [0; 5]), -libc::ENOSYS);
+        // mmap2(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 1): the file's
+        // second page, so the sixth argument (ebp, in pages) arrived.
+        let mut exe = std::fs::File::open("/proc/self/exe").expect("/proc/self/exe");
+        let mut want = vec![0u8; 8192];
+        exe.read_exact(&mut want).expect("read 8 KiB");
+        let args = [
+            0,
+            4096,
+            libc::PROT_READ as u32,
+            libc::MAP_PRIVATE as u32,
+            exe.as_raw_fd() as u32,
+            1,
+        ];
+        let addr = int80_6(libc::SYS_mmap2 as u32, args) as u32;
+        assert!(addr < -4095i32 as u32, "mmap2: {}", addr as i32);
+        let page = addr as usize as *mut libc::c_void;
+        // SAFETY: the kernel mapped 4096 readable bytes there.
+        let got = unsafe { std::slice::from_raw_parts(page.cast::<u8>(), 4096) };
+        assert_eq!(got, &want[4096..]);
+        // SAFETY: unmaps the page mapped above.
+        assert_eq!(unsafe { libc::munmap(page, 4096) }, 0);
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! [`in_child`] runs the attack in a forked child and reports how the child
 //! ended ([`Outcome`]), so that a kill by the module is observed from the
 //! outside. [`Tap`] prints results in TAP, which the host-side harness counts.
-//! The programs build for x86_64, AArch64 and 32-bit arm from the same
-//! sources; [`arch`] holds what differs.
+//! The programs build for x86_64, AArch64, 32-bit arm and 32-bit x86 from
+//! the same sources; [`arch`] holds what differs.
 //!
 //! ```no_run
 //! use smtest::{in_child, Outcome, Tap};

@@ -10,22 +10,27 @@
 //! (`log_interval_ms=0`, set by `scripts/test`) so that every kill line can
 //! be checked.
 //!
-//! The same cases run on x86_64, AArch64 and, built for 32-bit arm, as
-//! AArch32 compat processes in the arm64 guest, each against its own ABI's
-//! tables; the ia32/x32 tricks are x86_64's, the ARM-private numbers arm's.
+//! The same cases run on x86_64, AArch64 and, built for 32-bit arm and
+//! 32-bit x86, as compat processes in the arm64 guest (AArch32) and in the
+//! x86_64 guest (ia32), each against its own ABI's tables; the x32 and
+//! 64-bit `int $0x80` tricks are x86_64's, the ARM-private numbers arm's;
+//! the `int $0x80` cases of ia32 run on x86_64 and, from a real 32-bit
+//! process, on x86.
 
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{pipe, Pid};
-use smtest::arch::{self, raw_fork_reading, NATIVE_ABI};
 #[cfg(target_arch = "x86_64")]
-use smtest::arch::{int80, low_page, syscall0};
+use smtest::arch::syscall0;
+use smtest::arch::{self, raw_fork_reading, NATIVE_ABI};
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+use smtest::arch::{int80, low_page};
 use smtest::{
     child_with_pid, get_mode, in_child, in_child_piped, kernel_log, log_has_kill, raw_exit,
     set_mode, Outcome, Tap, PR_SECCOMP_MODE_GET, SECCOMP_MODE_FLAG_LOG,
@@ -295,6 +300,32 @@ fn numbering_escapes_are_killed() -> Result<(), String> {
     Ok(())
 }
 
+/// An ia32 process's `eax` is the whole number (the kernel takes it as an
+/// `int`): numbers outside the table, negative ones, and x32's bit 30 (which
+/// means nothing to the compat entry) are killed as ia32 numbers, through
+/// `int $0x80`.
+#[cfg(target_arch = "x86")]
+fn numbering_escapes_are_killed() -> Result<(), String> {
+    let past = arch::tables().max_nr + 1;
+    // (value in eax, the number the kernel dispatches and logs, the name in
+    // the log line)
+    let cases: [(u32, i64, &str); 6] = [
+        (u32::MAX, -1, "?"),
+        (past, past.into(), "?"),
+        (100_000, 100_000, "?"),
+        (0x3fff_ffff, 0x3fff_ffff, "?"),
+        (0x4000_0000 | 11, 0x4000_0000 | 11, "?"),
+        (0x8000_0000 | 11, i64::from(i32::MIN | 11), "?"),
+    ];
+    for (eax, nr, name) in cases {
+        killed_in_mode(2, NATIVE_ABI, nr, name, || {
+            int80(eax, [0; 5]);
+        })
+        .map_err(|e| format!("eax={eax:#x}: {e}"))?;
+    }
+    Ok(())
+}
+
 /// AArch32's ARM-private calls (`0x0f0000..=0x0f07ff`, served outside the
 /// syscall table, and SIGILL above): in no table, so killed in mode 2, each
 /// with its own case.
@@ -336,7 +367,9 @@ fn arm_private_numbers_are_killed_in_mode1() -> Result<(), String> {
     Ok(())
 }
 
-#[cfg(target_arch = "x86_64")]
+/// ia32 `execve` through `int $0x80`: from this 64-bit process on x86_64,
+/// from a 32-bit one on x86 (whose glibc enters through the vDSO).
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
 fn ia32_execve_is_killed() -> Result<(), String> {
     killed_in_mode(2, "ia32", 11, "execve", || {
         int80(11, [0; 5]);
@@ -345,7 +378,7 @@ fn ia32_execve_is_killed() -> Result<(), String> {
 
 /// ia32 `socketcall(SYS_SOCKET, ...)` runs in mode 2: ia32 `socket` is in
 /// the table, so its socketcall form is too.
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
 fn ia32_socketcall_socket_works_in_mode2() -> Result<(), String> {
     in_child(|| {
         let Some(args) = low_page() else {
@@ -372,7 +405,7 @@ fn ia32_socketcall_socket_works_in_mode2() -> Result<(), String> {
 /// ia32 `socketcall` with a call whose direct syscall mode 2 does not allow
 /// (recvmmsg, sendmmsg) or with no such call is killed at once, whatever its
 /// argument pointer.
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
 fn ia32_socketcall_cases() -> Vec<Case> {
     let calls: [(u32, &str); 5] = [
         (19, "recvmmsg"),
@@ -469,12 +502,33 @@ fn unconfined_calls_near_prctl_run_as_usual() -> Result<(), String> {
 
 /// Syscalls of unconfined processes whose numbers lie next to `prctl`'s (on
 /// arm64 the probe sends AArch64 and AArch32 numbers 167..=172 to its slow
-/// path; AArch64's prctl is 167, AArch32's 172) run as without the module,
-/// and so do the kernel's own prctl options; the module's GET answers
-/// through the native prctl, unconfined and in mode 2.
+/// path; AArch64's prctl is 167, AArch32's 172; on x86_64 ia32's 157..=172,
+/// ia32's prctl being 172) run as without the module, and so do the
+/// kernel's own prctl options; the module's GET answers through the native
+/// prctl, unconfined and in mode 2.
 #[cfg(not(target_arch = "x86_64"))]
 fn unconfined_calls_near_prctl_run_as_usual() -> Result<(), String> {
     in_child(|| {
+        #[cfg(target_arch = "x86")]
+        {
+            // 158 sched_yield.
+            // SAFETY: sched_yield has no arguments.
+            if unsafe { libc::syscall(libc::SYS_sched_yield) } != 0 {
+                return 10;
+            }
+            // 159 sched_get_priority_max(SCHED_FIFO): 99.
+            // SAFETY: no pointer arguments.
+            let max = unsafe { libc::syscall(libc::SYS_sched_get_priority_max, libc::SCHED_FIFO) };
+            if max != 99 {
+                return 11;
+            }
+            // 157 sched_getscheduler(0): this process's policy.
+            // SAFETY: no pointer arguments.
+            let policy = unsafe { libc::syscall(libc::SYS_sched_getscheduler, 0) };
+            if policy != libc::SCHED_OTHER as libc::c_long {
+                return 12;
+            }
+        }
         #[cfg(target_arch = "aarch64")]
         {
             // 168 getcpu: the CPU this runs on.
@@ -571,7 +625,7 @@ fn unconfined_calls_near_prctl_run_as_usual() -> Result<(), String> {
     .expect_exit(0)
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
 fn ia32_write_works_in_mode2() -> Result<(), String> {
     let (outcome, got) = in_child_piped(|w| {
         let Some(buf) = low_page() else {
@@ -650,6 +704,107 @@ fn clone3_is_enosys_and_threads_still_start() -> Result<(), String> {
     })
     .map_err(|e| e.to_string())?
     .expect_exit(0)
+}
+
+/// A confined process's threads contend on a `Mutex` and take turns through
+/// a `Condvar` (std's locks are futexes: `futex`, on 32-bit glibc targets
+/// with a 32-bit timespec for the timed waits, whose deadline is read with
+/// `clock_gettime64`, mostly from the vDSO; `sleep` is `clock_nanosleep`,
+/// on 32-bit `clock_nanosleep_time64`); they are created after the prctl
+/// (`clone`, after `clone3`'s ENOSYS, `mmap2`/`mprotect`, `sigaltstack`,
+/// `set_robust_list`, `rseq`, ...) and joined. Every thread must finish its
+/// work, the process must exit 0, and the log must have no kill line of it
+/// (after a mark written just before: an earlier process with the same pid
+/// may have been killed).
+fn threads_with_futex_work_in_mode2() -> Result<(), String> {
+    const THREADS: u32 = 4;
+    const TURNS: u32 = 50;
+    const ADDS: u32 = 20_000;
+    let mark = format!(
+        "sm-attack-tests: threads_with_futex_work_in_mode2 of pid {} starts at {:?}",
+        std::process::id(),
+        Instant::now()
+    );
+    // At KERN_INFO, as the module's lines; the newline ends the record (a
+    // record without one stays open, unseen by readers, until the next).
+    std::fs::write("/dev/kmsg", format!("<6>{mark}\n")).map_err(|e| format!("/dev/kmsg: {e}"))?;
+    let (pid, outcome) = child_with_pid(|| {
+        if set_mode(2, 0).is_err() {
+            return 10;
+        }
+        // `turn` is whose turn it is (turn % THREADS); `sum` is added to by
+        // every thread under the same lock, contended.
+        let state = Arc::new((Mutex::new(0u32), Condvar::new()));
+        let sum = Arc::new(Mutex::new(0u64));
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let workers: Vec<_> = (0..THREADS)
+            .map(|me| {
+                let (state, sum) = (state.clone(), sum.clone());
+                std::thread::spawn(move || -> Result<u32, &'static str> {
+                    std::thread::sleep(Duration::from_millis(u64::from(me) + 1));
+                    let (turn, cv) = &*state;
+                    let mut taken = 0;
+                    while taken < TURNS {
+                        let mut t = turn.lock().map_err(|_| "poisoned")?;
+                        while *t % THREADS != me {
+                            // Timed waits: a deadline read from the clock
+                            // and an absolute futex timeout.
+                            t = cv
+                                .wait_timeout(t, Duration::from_secs(5))
+                                .map_err(|_| "poisoned")?
+                                .0;
+                            if Instant::now() > deadline {
+                                return Err("deadline");
+                            }
+                        }
+                        *t += 1;
+                        taken += 1;
+                        drop(t);
+                        cv.notify_all();
+                        for _ in 0..ADDS / TURNS {
+                            *sum.lock().map_err(|_| "poisoned")? += 1;
+                        }
+                    }
+                    Ok(taken)
+                })
+            })
+            .collect();
+        let mut code = 0;
+        for w in workers {
+            code = match w.join() {
+                Ok(Ok(TURNS)) => code,
+                Ok(Ok(_)) => 11,
+                Ok(Err("deadline")) => 12,
+                Ok(Err(_)) => 13,
+                Err(_) => 14,
+            };
+        }
+        let turns = *state.0.lock().unwrap_or_else(|e| e.into_inner());
+        let added = *sum.lock().unwrap_or_else(|e| e.into_inner());
+        if code == 0 && (turns != THREADS * TURNS || added != u64::from(THREADS * ADDS)) {
+            code = 15;
+        }
+        code
+    })?;
+    let log = kernel_log().map_err(|e| e.to_string())?;
+    let Some(start) = log.rfind(&mark) else {
+        return Err(format!("the mark {mark:?} is not in the kernel log"));
+    };
+    let killed = format!("seccomp_mode: killed pid={pid} ");
+    let kills: Vec<_> = log[start..]
+        .lines()
+        .filter(|l| l.contains(&killed))
+        .collect();
+    let ended = outcome.expect_exit(0).map_err(|e| {
+        format!("{e} (10: prctl, 11-13: a thread's work, 14: a thread died, 15: lost updates)")
+    });
+    match (ended, kills.is_empty()) {
+        (Ok(()), true) => Ok(()),
+        (ended, _) => Err(format!(
+            "{}; kill lines of pid {pid}: {kills:?}",
+            ended.err().unwrap_or_else(|| "exited 0".into())
+        )),
+    }
 }
 
 static ALARMS: AtomicUsize = AtomicUsize::new(0);
@@ -767,12 +922,17 @@ fn sweep(mode: u64, abi_name: &str, allowed: &[u32]) -> Result<(), String> {
 
 /// Mode 1 allows the native ABI's list and nothing else (x86_64: read,
 /// write, rt_sigreturn, exit, uretprobe, uprobe; arm64 and arm: read,
-/// write, exit, rt_sigreturn).
+/// write, exit, rt_sigreturn; ia32: exit, read, write, sigreturn).
 fn mode1_kills_every_other_native_syscall() -> Result<(), String> {
     let allowed: Vec<u32> = arch::tables().mode1.iter().map(|s| s.nr).collect();
     #[cfg(target_arch = "x86_64")]
     if allowed != [0, 1, 15, 60, 335, 336] {
         return Err(format!("x86_64 mode 1 is {allowed:?}"));
+    }
+    // exit, read, write, sigreturn (as x86_64's ia32 sweep).
+    #[cfg(target_arch = "x86")]
+    if allowed != [1, 3, 4, 119] {
+        return Err(format!("ia32 mode 1 is {allowed:?}"));
     }
     sweep(1, NATIVE_ABI, &allowed)
 }
@@ -1096,7 +1256,7 @@ fn cases() -> Vec<Case> {
         ),
         case("numbering_escapes_are_killed", numbering_escapes_are_killed),
     ];
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
     all.extend([
         case("ia32_execve_is_killed", ia32_execve_is_killed),
         case("ia32_write_works_in_mode2", ia32_write_works_in_mode2),
@@ -1113,6 +1273,10 @@ fn cases() -> Vec<Case> {
         case(
             "clone3_is_enosys_and_threads_still_start",
             clone3_is_enosys_and_threads_still_start,
+        ),
+        case(
+            "threads_with_futex_work_in_mode2",
+            threads_with_futex_work_in_mode2,
         ),
         case(
             "mode1_allows_read_write_exit_and_rt_sigreturn",
@@ -1153,7 +1317,7 @@ fn cases() -> Vec<Case> {
         ),
     ]);
     all.extend(clone_new_cases());
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
     all.extend(ia32_socketcall_cases());
     #[cfg(target_arch = "arm")]
     {

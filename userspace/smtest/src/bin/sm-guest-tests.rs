@@ -7,10 +7,11 @@
 //! confines itself; the parent observes how it ended, the kernel log and
 //! `/proc/seccomp_mode`. The last cases unload the module.
 //!
-//! The same cases run on x86_64, AArch64 and, built for 32-bit arm, as
-//! AArch32 compat processes in the arm64 guest: numbers and names in log
-//! lines are those of the program's native ABI; the ia32 and x32 cases are
-//! x86_64's.
+//! The same cases run on x86_64, AArch64 and, built for 32-bit arm and
+//! 32-bit x86, as compat processes in the arm64 guest (AArch32) and in the
+//! x86_64 guest (ia32): numbers and names in log lines are those of the
+//! program's native ABI; the x32 case is x86_64's, the ia32 one (through
+//! `int $0x80`) x86_64's and x86's.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -22,9 +23,11 @@ use nix::kmod::{delete_module, DeleteModuleFlags};
 use nix::sys::signal::Signal;
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{fork, pipe, ForkResult, Pid};
-use smtest::arch::{self, NATIVE_ABI};
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+use smtest::arch::int80;
 #[cfg(target_arch = "x86_64")]
-use smtest::arch::{int80, syscall0};
+use smtest::arch::syscall0;
+use smtest::arch::{self, NATIVE_ABI};
 use smtest::{
     child_with_pid, get_mode, in_child, in_child_piped, kernel_log, raw_exit, set_mode,
     set_mode_raw, Tap, SECCOMP_MODE_FLAG_LOG,
@@ -371,7 +374,7 @@ fn threads_from_after_prctl_are_confined() -> Result<(), String> {
     .expect_signal(Signal::SIGKILL)
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
 fn ia32_table_is_enforced() -> Result<(), String> {
     in_child(|| {
         let pid = std::process::id() as i32;
@@ -753,7 +756,7 @@ const CASES: &[Case] = &[
         "threads_from_after_prctl_are_confined",
         threads_from_after_prctl_are_confined,
     ),
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
     ("ia32_table_is_enforced", ia32_table_is_enforced),
     #[cfg(target_arch = "x86_64")]
     ("x32_syscalls_are_denied", x32_syscalls_are_denied),
