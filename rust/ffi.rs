@@ -31,6 +31,7 @@ unsafe extern "C" {
     fn sm_kill_current();
     fn sm_kill_task(task: *mut c_void);
     fn sm_task_group_dead(task: *mut c_void) -> bool;
+    fn sm_task_execd(task: *mut c_void) -> bool;
     fn sm_module_get() -> bool;
     fn sm_module_put();
     fn sm_log_ratelimit_init(interval_ms: c_uint, burst: c_uint);
@@ -160,6 +161,12 @@ impl Task<'_> {
     pub(crate) fn group_dead(&self) -> bool {
         // SAFETY: as in `tgid`; `signal` lives as long as the task.
         unsafe { sm_task_group_dead(self.task) }
+    }
+
+    /// Whether the task ran another program since its fork (it exec'd).
+    pub(crate) fn execd(&self) -> bool {
+        // SAFETY: as in `tgid`; reads two integers of the task.
+        unsafe { sm_task_execd(self.task) }
     }
 
     /// Sends SIGKILL to a new task that has not run yet; it dies before its

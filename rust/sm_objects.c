@@ -86,11 +86,14 @@ static int sm_override(struct pt_regs *regs, int (*stub)(void))
 
 /*
  * Never called (a pre-handler that overrides returns 1, which skips it);
- * its presence makes kprobes arm the probe through its IPMODIFY ftrace ops,
- * so that ftrace arbitrates with other users that change the return address
- * (livepatch), and keeps a breakpoint probe from being optimized into a
- * jump, which would ignore the new instruction pointer — as
- * kernel/fail_function.c does.
+ * its presence makes kprobes on x86_64 arm the probe through its IPMODIFY
+ * ftrace ops, so that ftrace arbitrates with other users that change the
+ * return address (livepatch), and keeps a breakpoint probe from being
+ * optimized into a jump, which would ignore the new instruction pointer — as
+ * kernel/fail_function.c does. arm64 has no kprobes on ftrace: its probes
+ * are BRK traps at the function's entry, where x30 still holds the return
+ * address, so the stub returns straight to the caller (as arm64's
+ * override_function_with_return()).
  */
 static void sm_kp_post(struct kprobe *kp, struct pt_regs *regs, unsigned long flags)
 {
@@ -468,6 +471,15 @@ bool sm_task_group_dead(struct task_struct *task)
 }
 
 /*
+ * Whether @task ran another program since its fork: exec bumps its
+ * self_exec_id, which fork copied from the parent's, as parent_exec_id.
+ */
+bool sm_task_execd(struct task_struct *task)
+{
+	return READ_ONCE(task->self_exec_id) != READ_ONCE(task->parent_exec_id);
+}
+
+/*
  * --- Forks racing the prctl
  *
  * A fork whose probe reads the parent's mode word before PR_SECCOMP_MODE_SET
@@ -575,6 +587,9 @@ static bool sm_task_fresh(struct task_struct *p)
 	 * stack it had stays mapped. A zombie has none (NULL).
 	 */
 	if (READ_ONCE(p->flags) & PF_EXITING)
+		return false;
+	/* A child that exec'd ran user code (maybe a set-user-ID program's). */
+	if (sm_task_execd(p))
 		return false;
 	smp_rmb();
 	stack = READ_ONCE(p->stack);

@@ -86,7 +86,7 @@ void sm_tp_sync(void)
 
 void sm_syscall_args(struct pt_regs *regs, unsigned long args[6])
 {
-	syscall_get_arguments(current, regs, args);
+	sm_arch_syscall_args(regs, args);
 }
 
 /* Skips the syscall in the sys_enter probe; it returns @ret instead. */

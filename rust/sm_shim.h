@@ -115,6 +115,7 @@ void sm_settle_entered(int tgid);
 void sm_fork_unconfined(int parent_tgid, int child_tgid);
 void sm_racing_forget(int tgid);
 bool sm_task_group_dead(struct task_struct *task);
+bool sm_task_execd(struct task_struct *task);
 
 /* Confined processes: tgid -> mode word (lockless) and entry. */
 bool sm_tgid_valid(int tgid);

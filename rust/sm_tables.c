@@ -13,6 +13,7 @@
 #include <linux/rcupdate.h>
 #include <linux/rcupdate_trace.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
 #include <linux/workqueue.h>
@@ -161,14 +162,29 @@ int sm_table_fast(u8 word, bool compat, unsigned long nr)
 }
 
 /*
- * Whether the current task may enter a table mode: as for a seccomp filter
- * (kernel/seccomp.c), it must have no_new_privs or CAP_SYS_ADMIN in its user
- * namespace. Otherwise a user could run a set-user-ID program under a table
- * whose ERRNO rules (which apply in complain mode too, where execve is only
- * logged) make its privilege drops fail.
+ * Whether the current process may enter a table mode: as for a seccomp
+ * filter (kernel/seccomp.c), it must have no_new_privs or CAP_SYS_ADMIN in
+ * its user namespace. Otherwise a user could run a set-user-ID program
+ * under a table whose ERRNO rules (which apply in complain mode too, where
+ * execve is only logged) make its privilege drops fail. no_new_privs is a
+ * thread's, a table the whole process's: every thread must have it (seccomp
+ * checks TSYNC's threads the same way). Threads created later inherit it
+ * from their creator, one of these, and it is never cleared.
  */
 bool sm_current_may_enter_table(void)
 {
-	return task_no_new_privs(current) ||
-	       ns_capable_noaudit(current_user_ns(), CAP_SYS_ADMIN);
+	struct task_struct *t;
+	bool all = true;
+
+	if (ns_capable_noaudit(current_user_ns(), CAP_SYS_ADMIN))
+		return true;
+	rcu_read_lock();
+	for_each_thread(current, t) {
+		if (!task_no_new_privs(t)) {
+			all = false;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return all;
 }

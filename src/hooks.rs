@@ -791,6 +791,13 @@ pub(crate) fn adopt_child(parent: &Task<'_>, child: &Task<'_>) -> bool {
     if ffi::state_of(child.tgid()) != 0 {
         return false;
     }
+    // A racing process that already ran another program (maybe a
+    // set-user-ID one, under credentials the mode was never chosen for)
+    // would have been killed at its execve had its fork seen the mode.
+    if child.execd() {
+        fail_closed(child, "racing process ran another program");
+        return false;
+    }
     let state = ffi::state_of(parent.tgid());
     // The parent may be another process (a racing child adopted before its
     // own child), whose exit may free its entry: look at it locked.

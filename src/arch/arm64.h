@@ -31,6 +31,22 @@ static __always_inline bool sm_in_compat_syscall(void)
 #define SM_NR_COMPAT_PRCTL __NR_prctl
 #endif
 
+/*
+ * The arguments the syscall will run with: x0-x5 (r0-r5), which the
+ * syscall wrappers read. Not syscall_get_arguments(): its first argument is
+ * orig_x0, which the kernel copies from x0 at entry and, for a native task,
+ * again after a tracer wrote the registers; for an AArch32 task a tracer may
+ * change r0 alone, and the call would run with an argument other than the
+ * one checked.
+ */
+static inline void sm_arch_syscall_args(struct pt_regs *regs, unsigned long args[6])
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		args[i] = READ_ONCE(regs->regs[i]);
+}
+
 /* The user registers saved at the top of a task's kernel stack @stack. */
 static inline struct pt_regs *sm_stack_regs(void *stack)
 {
@@ -62,7 +78,8 @@ static inline bool sm_fork_regs_fresh(struct pt_regs *regs)
 		return false;
 #endif
 	}
-	nr = READ_ONCE(regs->regs[8]);
+	/* The kernel reads the number as an int. */
+	nr = (int)READ_ONCE(regs->regs[8]);
 	return nr == __NR_clone || nr == __NR_clone3;
 }
 

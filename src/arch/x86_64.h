@@ -27,6 +27,15 @@ static __always_inline bool sm_in_compat_syscall(void)
 #define SM_NR_COMPAT_PRCTL __NR_prctl
 #endif
 
+/*
+ * The arguments the syscall will run with (the registers the entry code
+ * passes it: rdi, rsi, rdx, r10, r8, r9, or ebx to ebp for ia32).
+ */
+static inline void sm_arch_syscall_args(struct pt_regs *regs, unsigned long args[6])
+{
+	syscall_get_arguments(current, regs, args);
+}
+
 /* The user registers saved at the top of a task's kernel stack @stack. */
 static inline struct pt_regs *sm_stack_regs(void *stack)
 {

@@ -1095,6 +1095,82 @@ fn unprivileged_entry_needs_no_new_privs() -> Result<(), String> {
     run_ok(Conf::Mode(3, 0), || Ok(())).map(drop)
 }
 
+/// no_new_privs of one thread's own: `NoNewPrivs` of `/proc/thread-self`.
+fn thread_nnp() -> Result<bool, String> {
+    let status = std::fs::read_to_string("/proc/thread-self/status")
+        .map_err(|e| format!("/proc/thread-self/status: {e}"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("NoNewPrivs:"))
+        .map(|v| v.trim() == "1")
+        .ok_or_else(|| "no NoNewPrivs line".to_string())
+}
+
+/// no_new_privs is per thread, a table applies to the whole process: a
+/// thread that existed before another set no_new_privs lacks it (shown by
+/// its own status) and could still exec a set-user-ID program, so entering
+/// is EACCES until every thread has it, and changes nothing.
+fn entry_needs_no_new_privs_on_every_thread() -> Result<(), String> {
+    load(T3)?;
+    run_ok(Conf::None, || {
+        become_user()?;
+        // To B: 1 report your no_new_privs, 2 set it and report, 0 end.
+        let (to_b, from_a) = std::sync::mpsc::channel::<u8>();
+        let (to_a, from_b) = std::sync::mpsc::channel::<Result<bool, String>>();
+        let b = std::thread::spawn(move || {
+            while let Ok(cmd @ 1..=2) = from_a.recv() {
+                // SAFETY: prctl with integer arguments only.
+                let set =
+                    cmd == 2 && unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0;
+                let _ = to_a.send(if set {
+                    Err(format!("PR_SET_NO_NEW_PRIVS in B: {}", ename(errno())))
+                } else {
+                    thread_nnp()
+                });
+            }
+        });
+        let ask_b = |cmd: u8| -> Result<bool, String> {
+            to_b.send(cmd).map_err(|e| e.to_string())?;
+            from_b.recv().map_err(|e| e.to_string())?
+        };
+        let result = (|| {
+            // SAFETY: prctl with integer arguments only.
+            if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0 {
+                return Err(format!("PR_SET_NO_NEW_PRIVS: {}", ename(errno())));
+            }
+            // The control: this thread has it, B (older) does not.
+            if !thread_nnp()? || ask_b(1)? {
+                return Err("no_new_privs is not per thread here: nothing to test".into());
+            }
+            want_set(
+                "SET(3) while thread B lacks no_new_privs",
+                set(3, 0),
+                Some(Errno::EACCES),
+            )?;
+            want_set(
+                "SET(3, LOG) while thread B lacks no_new_privs",
+                set(3, 1),
+                Some(Errno::EACCES),
+            )?;
+            if get_mode() != Ok(0) {
+                return Err("a refused entry changed the mode".into());
+            }
+            if !ask_b(2)? {
+                return Err("B's no_new_privs did not show".into());
+            }
+            want_set("SET(3) once every thread has it", set(3, 0), None)?;
+            match get_mode() {
+                Ok(3) => Ok(()),
+                other => Err(format!("GET: {other:?}")),
+            }
+        })();
+        let _ = to_b.send(0);
+        let _ = b.join();
+        result
+    })
+    .map(drop)
+}
+
 fn static_mode_to_table_is_eperm() -> Result<(), String> {
     run_ok(Conf::Mode(2, 0), || {
         want_set("SET(3) from mode 2", set(3, 0), Some(Errno::EPERM))?;
@@ -2085,6 +2161,10 @@ const CASES: &[Case] = &[
     (
         "unprivileged_entry_needs_no_new_privs",
         unprivileged_entry_needs_no_new_privs,
+    ),
+    (
+        "entry_needs_no_new_privs_on_every_thread",
+        entry_needs_no_new_privs_on_every_thread,
     ),
     ("complain_to_enforce_allowed", complain_to_enforce_allowed),
     (
