@@ -232,7 +232,7 @@ pub(crate) struct HeldKill {
     pub(crate) origin: i32,
     /// Its mode.
     pub(crate) mode: u8,
-    /// The ABI index of the syscall (see `hooks::abi_index`).
+    /// The ABI index of the syscall (see `arch::Arch::position`).
     pub(crate) abi: u8,
     /// The syscall number.
     pub(crate) nr: i64,

@@ -29,13 +29,6 @@ use crate::policy::{self, Conf, State, Verdict, PR_SECCOMP_MODE_GET, PR_SECCOMP_
 use crate::tablemode::{self, Label, Outcome};
 use crate::tables::{tables, Abi};
 
-/// The index of `abi` in the counters and in the complain-mode bitmaps (its
-/// position in this architecture's ABIs; the syscall probes only classify
-/// into those).
-fn abi_index(abi: Abi) -> usize {
-    arch::THIS.index_of(abi).unwrap_or(0)
-}
-
 /// Bits per ABI in the complain-mode bitmap: one per number in `0..512`,
 /// one for every other number.
 const LOGGED_BITS: usize = 513;
@@ -102,7 +95,10 @@ impl Confined {
             Ok(n) if n < LOGGED_BITS - 1 => n,
             _ => LOGGED_BITS - 1,
         };
-        (&self.logged[abi_index(abi)][bit / 64], 1u64 << (bit % 64))
+        (
+            &self.logged[arch::THIS.position(abi)][bit / 64],
+            1u64 << (bit % 64),
+        )
     }
 
     /// Marks (abi, nr) as logged; `false` if it was already.
@@ -149,7 +145,7 @@ static COUNTERS: [[[Atomic<u64>; 3]; MAX_ABIS]; 2] =
 
 fn count(mode: u32, abi: Abi, kind: usize) {
     if let Some(per_mode) = COUNTERS.get((mode as usize).wrapping_sub(1)) {
-        per_mode[abi_index(abi)][kind].add(1, Relaxed);
+        per_mode[arch::THIS.position(abi)][kind].add(1, Relaxed);
     }
 }
 
@@ -363,7 +359,7 @@ fn violation_at(
             tgid: task.tgid(),
             origin: entry.map_or(0, |e| e.origin.tgid),
             mode: s.mode.min(u32::from(u8::MAX)) as u8,
-            abi: abi_index(abi) as u8,
+            abi: arch::THIS.position(abi) as u8,
             nr,
             comm: policy::sanitize_comm(task.comm()),
         };

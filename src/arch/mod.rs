@@ -80,6 +80,14 @@ impl Arch {
         self.abis.iter().position(|&a| a == abi)
     }
 
+    /// The position of `abi`, an ABI the probes classified on this
+    /// architecture: the index of its counters, complain-mode bitmap and
+    /// built-in chain (0 for another architecture's ABI, which `classify`
+    /// never returns).
+    pub(crate) fn position(&self, abi: Abi) -> usize {
+        self.index_of(abi).unwrap_or(0)
+    }
+
     /// The number of syscall `nr` of `abi` in its table (without the x32
     /// bit).
     pub(crate) const fn table_nr(&self, abi: Abi, nr: i64) -> i64 {

@@ -38,11 +38,6 @@ const NEVER_ALLOW: [&str; 5] = [
     "io_uring_register",
 ];
 
-/// The chain (ABI index) of a runtime ABI.
-pub(crate) fn chain_of(abi: Abi) -> usize {
-    arch::THIS.index_of(abi).unwrap_or(0)
-}
-
 /// This architecture's catalog.
 pub(crate) struct ArchCatalog;
 

@@ -173,7 +173,7 @@ pub(crate) fn learn(slot: u8, abi: Abi, nr: i64, args: &[u64; 6], mask: u8) {
     };
     s.with(|g| {
         if let Some(g) = g {
-            let chain = catalog::chain_of(abi);
+            let chain = arch::THIS.position(abi);
             let pos = catalog::index_of(chain, nr);
             g.learned.lock().record(chain, pos, mask, args);
         }
@@ -327,7 +327,7 @@ pub(crate) fn decide(
             return (Outcome::Kill, None, 0);
         };
         let mut learn = 0u8;
-        let chain = catalog::chain_of(abi);
+        let chain = arch::THIS.position(abi);
         let pos = catalog::index_of(chain, nr);
         let d = eval::eval(
             &g.compiled,
