@@ -28,6 +28,7 @@ unsafe extern "C" {
     fn sm_entering_clear();
     fn sm_fork_unconfined(parent_tgid: c_int, child_tgid: c_int);
     fn sm_racing_forget(tgid: c_int);
+    fn sm_wait_fork_probes_selftest() -> bool;
 }
 
 /// Marks the current process as entering a mode, before it publishes its
@@ -54,6 +55,16 @@ pub(crate) fn fork_unconfined(parent_tgid: i32, child_tgid: i32) {
 pub(crate) fn racing_forget(tgid: i32) {
     // SAFETY: clears bits of static bitmaps.
     unsafe { sm_racing_forget(tgid) };
+}
+
+/// For KUnit: whether the wait for fork probes before the racing children
+/// are adopted also waits for a probe that sleeps (a preempted one) in the
+/// read-side section the kernel runs `sched_process_fork` probes in. Sleeps
+/// about 50 ms.
+pub(crate) fn wait_fork_probes_covers_a_sleeping_probe() -> bool {
+    // SAFETY: process context (KUnit); starts a kernel thread and waits for
+    // its end, so that its stack-held state outlives it.
+    unsafe { sm_wait_fork_probes_selftest() }
 }
 
 /// `struct sm_open_facts` of `rust/sm_shim.h`.

@@ -20,11 +20,14 @@
  */
 
 #include <linux/cred.h>
+#include <linux/completion.h>
 #include <linux/dcache.h>
+#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fdtable.h>
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
+#include <linux/kthread.h>
 #include <linux/kprobes.h>
 #include <linux/kstrtox.h>
 #include <linux/magic.h>
@@ -44,6 +47,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/task_work.h>
+#include <linux/tracepoint.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
 
@@ -498,13 +502,14 @@ bool sm_task_execd(struct task_struct *task)
  * child, which the prctl confines only while it has not run user code
  * (below): the fork is ordered before the prctl, as if it had returned
  * before the prctl was called. After the prctl published the word, a
- * task_work on its way back to user mode waits for a grace period (the fork
- * probe runs with preemption off), clears the entering bit, and confines
+ * task_work on its way back to user mode waits until every fork probe that
+ * began before has returned (sm_wait_fork_probes()), clears the entering
+ * bit, and confines
  * every unconfined racing process with its parent's mode
  * (sm_rs_adopt_child()), and every unconfined child of the process that has
  * not run user code yet (forked before the prctl began, but never on a CPU,
  * or stopped on its way out of the fork, see sm_task_fresh()), again after
- * each grace period until a round finds none: so no racing
+ * each such wait until a round finds none: so no racing
  * process, child or grandchild, is left unconfined when the prctl returns,
  * and no child runs its first instruction unconfined after it returned. A
  * racing process whose parent is not confined (its racing parent exited and
@@ -624,6 +629,61 @@ static unsigned int sm_adopt_round(int tgid)
 	return adopted;
 }
 
+/*
+ * Waits until every sched_process_fork probe that began before has returned,
+ * with what it marked. In 7.2 a non-faultable tracepoint calls its probes
+ * inside an SRCU-fast read-side section of tracepoint_srcu, preemptible
+ * (include/linux/tracepoint.h, __DECLARE_TRACE): synchronize_rcu() would not
+ * wait for a probe preempted between its read of the mode word and its
+ * racing mark.
+ */
+static void sm_wait_fork_probes(void)
+{
+	synchronize_srcu(&tracepoint_srcu);
+}
+
+/*
+ * For KUnit: whether sm_wait_fork_probes() waits for a reader inside the
+ * read-side section a fork probe runs in (taken as __DO_TRACE_CALL's caller
+ * takes it), while that reader sleeps.
+ */
+struct sm_fork_probe_reader {
+	struct completion entered;
+	struct completion done;
+	atomic_t left;
+};
+
+static int sm_fork_probe_reader_fn(void *arg)
+{
+	struct sm_fork_probe_reader *r = arg;
+
+	scoped_guard(srcu_fast_notrace, &tracepoint_srcu) {
+		complete(&r->entered);
+		msleep(50);
+		atomic_set(&r->left, 1);
+	}
+	kthread_complete_and_exit(&r->done, 0);
+}
+
+bool sm_wait_fork_probes_selftest(void)
+{
+	struct sm_fork_probe_reader r;
+	struct task_struct *k;
+	bool waited;
+
+	init_completion(&r.entered);
+	init_completion(&r.done);
+	atomic_set(&r.left, 0);
+	k = kthread_run(sm_fork_probe_reader_fn, &r, "sm_fork_reader");
+	if (IS_ERR(k))
+		return false;
+	wait_for_completion(&r.entered);
+	sm_wait_fork_probes();
+	waited = atomic_read(&r.left);
+	wait_for_completion(&r.done);
+	return waited;
+}
+
 struct sm_post_enter {
 	struct callback_head cb;
 };
@@ -635,10 +695,10 @@ struct sm_post_enter {
  */
 void sm_settle_entered(int tgid)
 {
-	synchronize_rcu();
+	sm_wait_fork_probes();
 	clear_bit(sm_bit(tgid), sm_entering);
 	while (sm_adopt_round(tgid))
-		synchronize_rcu();
+		sm_wait_fork_probes();
 }
 
 static void sm_post_enter_fn(struct callback_head *cb)

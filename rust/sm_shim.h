@@ -114,6 +114,7 @@ void sm_entering_set_tgid(int tgid);
 void sm_settle_entered(int tgid);
 void sm_fork_unconfined(int parent_tgid, int child_tgid);
 void sm_racing_forget(int tgid);
+bool sm_wait_fork_probes_selftest(void);
 bool sm_task_group_dead(struct task_struct *task);
 bool sm_task_execd(struct task_struct *task);
 

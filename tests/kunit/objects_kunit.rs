@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! KUnit suite for the static object rules (`src/objects.rs`): devices,
-//! kernel-control file systems, procfs files, socket families.
+//! kernel-control file systems, procfs files, socket families; and the wait
+//! for fork probes that keeps forks racing a prctl from escaping it.
 
 use kernel::prelude::*;
 
@@ -41,6 +42,15 @@ mod tests {
             proc_top_name: None,
             proc_other_process: false,
         }
+    }
+
+    /// A fork probe runs in a preemptible SRCU read-side section (7.2's
+    /// tracepoints): the prctl's wait before it adopts racing children must
+    /// outlast a probe preempted there, or a racing child marked late is
+    /// left unconfined (`synchronize_rcu()` alone would not wait).
+    #[test]
+    fn wait_for_fork_probes_outlasts_a_preempted_probe() {
+        assert!(crate::objects_ffi::wait_fork_probes_covers_a_sleeping_probe());
     }
 
     #[test]
