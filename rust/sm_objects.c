@@ -504,12 +504,12 @@ bool sm_task_execd(struct task_struct *task)
  * before the prctl was called. After the prctl published the word, a
  * task_work on its way back to user mode waits until every fork probe that
  * began before has returned (sm_wait_fork_probes()), clears the entering
- * bit, and confines
- * every unconfined racing process with its parent's mode
+ * bit, and confines every unconfined racing process with its parent's mode
  * (sm_rs_adopt_child()), and every unconfined child of the process that has
  * not run user code yet (forked before the prctl began, but never on a CPU,
- * or stopped on its way out of the fork, see sm_task_fresh()), again after
- * each such wait until a round finds none: so no racing
+ * stopped on its way out of the fork, or held by the fault of its first
+ * instruction: see sm_task_freshness()), again after each such wait until
+ * a round finds none: so no racing
  * process, child or grandchild, is left unconfined when the prctl returns,
  * and no child runs its first instruction unconfined after it returned. A
  * racing process whose parent is not confined (its racing parent exited and
@@ -572,18 +572,33 @@ void sm_racing_forget(int tgid)
 		clear_bit(bit, sm_entering);
 }
 
+/* What a child's saved registers tell about whether it ran user code. */
+enum sm_freshness {
+	/* It ran (or exited, or exec'd). */
+	SM_RAN,
+	/* Its registers are still those of its fork. */
+	SM_FRESH,
+	/* Saved again, maybe before it ran: its code has the last word. */
+	SM_ASK,
+};
+
 /*
  * Whether child @p of the current process has, by all signs, not run user
  * code since its fork: its saved user registers are still the fork's
  * (sm_fork_regs_fresh() of the architecture, src/arch/). They are saved
  * again at every kernel entry, so a child that ran in user mode for longer
  * than a timer tick looks otherwise; one that just left the kernel may
- * still look fresh, and is then confined too (the safe side). Reads another
- * task's registers: it is not exiting, and a stack is only reused or freed
- * after its task exited, so the read is of mapped memory at worst stale.
+ * still look fresh, and is then confined too (the safe side). Where an
+ * entry before the child's first instruction can change what the fork left
+ * (x86's orig_ax after an int $0x80 fork), the registers may leave it open
+ * (sm_fork_regs_maybe_fresh()): SM_ASK, with *@ip the child's instruction
+ * pointer, for sm_syscall_insn_ends_at(). Reads another task's registers:
+ * it is not exiting, and a stack is only reused or freed after its task
+ * exited, so the read is of mapped memory at worst stale.
  */
-static bool sm_task_fresh(struct task_struct *p)
+static enum sm_freshness sm_task_freshness(struct task_struct *p, unsigned long *ip)
 {
+	struct pt_regs *regs;
 	void *stack;
 
 	/*
@@ -592,40 +607,118 @@ static bool sm_task_fresh(struct task_struct *p)
 	 * stack it had stays mapped. A zombie has none (NULL).
 	 */
 	if (READ_ONCE(p->flags) & PF_EXITING)
-		return false;
+		return SM_RAN;
 	/* A child that exec'd ran user code (maybe a set-user-ID program's). */
 	if (sm_task_execd(p))
-		return false;
+		return SM_RAN;
 	smp_rmb();
 	stack = READ_ONCE(p->stack);
 	if (!stack)
-		return false;
-	return sm_fork_regs_fresh(sm_stack_regs(stack));
+		return SM_RAN;
+	regs = sm_stack_regs(stack);
+	if (sm_fork_regs_fresh(regs))
+		return SM_FRESH;
+	return sm_fork_regs_maybe_fresh(regs, ip) ? SM_ASK : SM_RAN;
+}
+
+/*
+ * Whether the instruction that ends at @ip in @p's memory is one that
+ * enters the kernel for a syscall (sm_syscall_insn() of the architecture):
+ * then @p, with the registers sm_fork_regs_maybe_fresh() saw, is still
+ * where its fork left it. What cannot be read counts as yes (the safe
+ * side). Sleeps.
+ */
+static bool sm_syscall_insn_ends_at(struct task_struct *p, unsigned long ip)
+{
+	u8 insn[SM_SYSCALL_INSN_LEN];
+
+	if (ip < SM_SYSCALL_INSN_LEN)
+		return true;
+	if (access_process_vm(p, ip - SM_SYSCALL_INSN_LEN, insn, sizeof(insn), 0) !=
+	    sizeof(insn))
+		return true;
+	return sm_syscall_insn(insn);
+}
+
+/*
+ * The children a round asks about (SM_ASK) after its walk, with their
+ * instruction pointers; beyond that many in one round, the rest are
+ * confined without asking (the safe side).
+ */
+#define SM_ASK_MAX 32
+
+struct sm_ask {
+	struct task_struct *task;
+	unsigned long ip;
+};
+
+/*
+ * Adopts @p, a child of process @tgid held by a reference, if it is still
+ * alive, unconfined and @tgid's: after the sleep of asking about it.
+ */
+static bool sm_adopt_asked(int tgid, struct task_struct *p)
+{
+	struct task_struct *parent;
+	bool adopted = false;
+
+	rcu_read_lock();
+	/* Not released: its real_parent is a live task or RCU-protected. */
+	if (pid_alive(p) && !(READ_ONCE(p->flags) & PF_EXITING)) {
+		parent = rcu_dereference(p->real_parent);
+		adopted = parent->tgid == tgid && !sm_state_get(p->tgid) &&
+			  sm_rs_adopt_child(parent, p);
+	}
+	rcu_read_unlock();
+	return adopted;
 }
 
 /*
  * One round: confines the racing processes whose parent is confined, and
  * the children of process @tgid (which just entered a mode) that have not
- * run user code yet.
+ * run user code yet. Sleeps (asking about a child).
  */
 static unsigned int sm_adopt_round(int tgid)
 {
+	struct sm_ask ask[SM_ASK_MAX];
+	unsigned int adopted = 0, n = 0, i;
 	struct task_struct *p;
-	unsigned int adopted = 0;
 
 	rcu_read_lock();
 	for_each_process(p) {
 		struct task_struct *parent;
+		unsigned long ip;
 
-		parent = rcu_dereference(p->real_parent);
-		if (!test_bit(sm_bit(p->tgid), sm_racing) &&
-		    !(parent->tgid == tgid &&
-		      (!READ_ONCE(p->se.sum_exec_runtime) || sm_task_fresh(p))))
+		if (sm_state_get(p->tgid))
 			continue;
-		if (!sm_state_get(p->tgid) && sm_rs_adopt_child(parent, p))
+		parent = rcu_dereference(p->real_parent);
+		if (!test_bit(sm_bit(p->tgid), sm_racing)) {
+			if (parent->tgid != tgid)
+				continue;
+			switch (sm_task_freshness(p, &ip)) {
+			case SM_RAN:
+				continue;
+			case SM_ASK:
+				if (n == SM_ASK_MAX)
+					break;
+				get_task_struct(p);
+				ask[n].task = p;
+				ask[n++].ip = ip;
+				continue;
+			case SM_FRESH:
+				break;
+			}
+		}
+		if (sm_rs_adopt_child(parent, p))
 			adopted++;
 	}
 	rcu_read_unlock();
+
+	for (i = 0; i < n; i++) {
+		if (sm_syscall_insn_ends_at(ask[i].task, ask[i].ip) &&
+		    sm_adopt_asked(tgid, ask[i].task))
+			adopted++;
+		put_task_struct(ask[i].task);
+	}
 	return adopted;
 }
 

@@ -83,4 +83,21 @@ static inline bool sm_fork_regs_fresh(struct pt_regs *regs)
 	return nr == __NR_clone || nr == __NR_clone3;
 }
 
+/*
+ * Never undecided: no kernel entry before a child's first instruction
+ * changes the registers sm_fork_regs_fresh() looks at.
+ */
+static inline bool sm_fork_regs_maybe_fresh(struct pt_regs *regs, unsigned long *ip)
+{
+	return false;
+}
+
+/* svc #0 (unused: nothing is left undecided). */
+#define SM_SYSCALL_INSN_LEN 4
+
+static inline bool sm_syscall_insn(const u8 insn[SM_SYSCALL_INSN_LEN])
+{
+	return false;
+}
+
 #endif /* SM_ARCH_ARM64_H */

@@ -48,10 +48,11 @@ static inline struct pt_regs *sm_stack_regs(void *stack)
  * pointer (a 64-bit fork returns with SYSRET, which leaves the return
  * address in rcx: as long as the child has not run an instruction they are
  * equal, also when its very first instruction fetch faulted and the fault
- * saved its registers again), or the syscall number of a fork. The child
- * of an int $0x80 fork (rcx is then the caller's) whose first instruction
- * fetch faulted looks as if it had run: an existing child, left alone, as
- * one that ran would be.
+ * saved its registers again), or the syscall number of a fork still in
+ * orig_ax (an int $0x80 or sysenter fork: rcx is then the caller's). An
+ * entry before such a child's first instruction (its instruction fetch or
+ * its first data access faulted, an interrupt came first) saves every
+ * register again but overwrites orig_ax: sm_fork_regs_maybe_fresh().
  */
 static inline bool sm_fork_regs_fresh(struct pt_regs *regs)
 {
@@ -79,6 +80,36 @@ static inline bool sm_fork_regs_fresh(struct pt_regs *regs)
 	default:
 		return false;
 	}
+}
+
+/*
+ * For a child sm_fork_regs_fresh() does not call fresh: whether it may be
+ * all the same (a return value of 0: the entry that saved its registers
+ * again may have come before its first instruction). Then *@ip is its
+ * instruction pointer, and the child is fresh if the instruction ending
+ * there enters the kernel for a syscall (sm_syscall_insn()): it is still
+ * where its fork left it. A child that ran and came back right after a
+ * syscall that returned 0 is confined too (the safe side).
+ */
+static inline bool sm_fork_regs_maybe_fresh(struct pt_regs *regs, unsigned long *ip)
+{
+	if (READ_ONCE(regs->ax) != 0)
+		return false;
+	*ip = READ_ONCE(regs->ip);
+	return true;
+}
+
+/* The length of the instructions sm_syscall_insn() recognizes. */
+#define SM_SYSCALL_INSN_LEN 2
+
+/*
+ * int $0x80, syscall or sysenter (which returns after the int $0x80 of the
+ * vDSO's __kernel_vsyscall, so a sysenter fork's child is seen at that).
+ */
+static inline bool sm_syscall_insn(const u8 insn[SM_SYSCALL_INSN_LEN])
+{
+	return (insn[0] == 0xcd && insn[1] == 0x80) ||
+	       (insn[0] == 0x0f && (insn[1] == 0x05 || insn[1] == 0x34));
 }
 
 #endif /* SM_ARCH_X86_64_H */

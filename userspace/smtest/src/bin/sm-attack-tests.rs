@@ -1194,6 +1194,191 @@ fn fork_overlapping_prctl_leaves_no_late_child_unconfined() -> Result<(), String
     Ok(())
 }
 
+/// userfaultfd's uapi (`linux/userfaultfd.h`), which the libc crate lacks.
+mod uffd {
+    /// `struct uffdio_api`.
+    #[repr(C)]
+    pub struct Api {
+        pub api: u64,
+        pub features: u64,
+        pub ioctls: u64,
+    }
+    /// `struct uffdio_register`.
+    #[repr(C)]
+    pub struct Register {
+        pub start: u64,
+        pub len: u64,
+        pub mode: u64,
+        pub ioctls: u64,
+    }
+    pub const API: u64 = 0xaa;
+    pub const FEATURE_EVENT_FORK: u64 = 1 << 1;
+    pub const REGISTER_MODE_MISSING: u64 = 1;
+    /// `_IOWR(0xaa, 0x3f, struct uffdio_api)`.
+    pub const IOC_API: u32 = 0xc018_aa3f;
+    /// `_IOWR(0xaa, 0x00, struct uffdio_register)`.
+    pub const IOC_REGISTER: u32 = 0xc020_aa00;
+    /// `struct uffd_msg` is 32 bytes: the event in byte 0, the forked
+    /// child's descriptor (`arg.fork.ufd`) in bytes 8..12.
+    pub const MSG_LEN: usize = 32;
+    pub const EVENT_PAGEFAULT: u8 = 0x12;
+    pub const EVENT_FORK: u8 = 0x13;
+}
+
+/// Reads one userfaultfd message from `fd`, waiting at most 10 s.
+fn uffd_read(fd: i32) -> Result<[u8; uffd::MSG_LEN], String> {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    if unsafe { libc::poll(&mut pfd, 1, 10_000) } != 1 {
+        return Err("no userfaultfd event within 10 s".into());
+    }
+    let mut msg = [0u8; uffd::MSG_LEN];
+    // SAFETY: reads into our buffer of its length.
+    let n = unsafe { libc::read(fd, msg.as_mut_ptr().cast(), msg.len()) };
+    if n != msg.len() as isize {
+        return Err(format!("userfaultfd read: {}", Errno::last()));
+    }
+    Ok(msg)
+}
+
+/// In a process of its own: forks (from a thread, with `raw_fork_reading`)
+/// a child whose first instruction, a load from a page that userfaultfd
+/// keeps missing in the child only (`MADV_WIPEONFORK`), holds it in the
+/// kernel until this process closes the child's userfaultfd; calls the
+/// prctl first if `confine`. Returns the child's mode after that first
+/// instruction, or an error.
+fn held_child_mode(confine: bool) -> Result<i32, String> {
+    // SAFETY: userfaultfd(O_CLOEXEC), no pointers.
+    let fd = unsafe { libc::syscall(libc::SYS_userfaultfd, libc::O_CLOEXEC) } as i32;
+    if fd < 0 {
+        return Err(format!("userfaultfd: {}", Errno::last()));
+    }
+    let mut api = uffd::Api {
+        api: uffd::API,
+        features: uffd::FEATURE_EVENT_FORK,
+        ioctls: 0,
+    };
+    // SAFETY: UFFDIO_API with a valid struct uffdio_api.
+    if unsafe { libc::ioctl(fd, uffd::IOC_API as _, &mut api) } != 0 {
+        return Err(format!("UFFDIO_API: {}", Errno::last()));
+    }
+    // SAFETY: an anonymous private page, ours until the process ends.
+    let page = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if page == libc::MAP_FAILED {
+        return Err("mmap".into());
+    }
+    // Present here (so this process's own load after the fork does not
+    // wait), missing in the child.
+    // SAFETY: the page is mapped, aligned and writable.
+    unsafe { page.cast::<u64>().write_volatile(0) };
+    // SAFETY: advice on our own mapping.
+    if unsafe { libc::madvise(page, 4096, libc::MADV_WIPEONFORK) } != 0 {
+        return Err(format!("MADV_WIPEONFORK: {}", Errno::last()));
+    }
+    let mut reg = uffd::Register {
+        start: page as u64,
+        len: 4096,
+        mode: uffd::REGISTER_MODE_MISSING,
+        ioctls: 0,
+    };
+    // SAFETY: UFFDIO_REGISTER with a valid struct uffdio_register.
+    if unsafe { libc::ioctl(fd, uffd::IOC_REGISTER as _, &mut reg) } != 0 {
+        return Err(format!("UFFDIO_REGISTER: {}", Errno::last()));
+    }
+    let flag = page as usize;
+    // The fork waits until its userfaultfd event is read: from a thread.
+    let forker = std::thread::spawn(move || {
+        // SAFETY: the page outlives the thread (never unmapped).
+        let flag = unsafe { &*(flag as *const AtomicU64) };
+        match raw_fork_reading(flag) {
+            (0, _) => {
+                let code = get_mode().ok().filter(|m| matches!(m, 0 | 2)).unwrap_or(3);
+                // SAFETY: ends the child.
+                unsafe { libc::_exit(code) }
+            }
+            (pid, _) => pid,
+        }
+    });
+    let msg = uffd_read(fd)?;
+    if msg[0] != uffd::EVENT_FORK {
+        return Err(format!("first event {:#x}, want fork", msg[0]));
+    }
+    let child_fd = i32::from_ne_bytes([msg[8], msg[9], msg[10], msg[11]]);
+    let pid = forker.join().map_err(|_| "forker panicked")?;
+    if pid <= 0 {
+        return Err(format!("fork: {pid}"));
+    }
+    // The child is in the kernel, in the fault of its first instruction.
+    let msg = uffd_read(child_fd)?;
+    if msg[0] != uffd::EVENT_PAGEFAULT {
+        return Err(format!("child event {:#x}, want a page fault", msg[0]));
+    }
+    if confine && set_mode(2, 0).is_err() {
+        return Err("prctl".into());
+    }
+    // Closing the child's userfaultfd unregisters its page: the fault is
+    // retried, gets a zero page, and the load completes.
+    // SAFETY: closes the descriptor the fork event handed us.
+    unsafe { libc::close(child_fd) };
+    match waitpid(Pid::from_raw(pid), None) {
+        Ok(WaitStatus::Exited(_, code)) => Ok(code),
+        other => Err(format!("child: {other:?}")),
+    }
+}
+
+/// A child held in the kernel by the fault of its very first instruction
+/// while its parent's prctl runs, and released after the prctl returned,
+/// must be in mode 2: its first instruction completes after the prctl. That
+/// fault saved its registers again (on x86 orig_ax then holds the fault's
+/// error code; after an ia32 `int $0x80` fork rcx is the caller's), the
+/// case a freshness test on registers alone misses. Control: the same
+/// without the prctl leaves the child unconfined.
+fn child_held_in_its_first_fault_is_confined() -> Result<(), String> {
+    for confine in [false, true] {
+        let (outcome, report) = in_child_piped(|out| {
+            let code = match held_child_mode(confine) {
+                Ok(mode) => mode,
+                Err(e) => {
+                    let line = format!("{e}\n");
+                    // SAFETY: writes our buffer to the pipe.
+                    unsafe { libc::write(out, line.as_ptr().cast(), line.len()) };
+                    return 10;
+                }
+            };
+            // The child's mode, as a byte.
+            // SAFETY: writes one byte to the pipe.
+            unsafe { libc::write(out, [code as u8].as_ptr().cast(), 1) };
+            0
+        })?;
+        if outcome.expect_exit(0).is_err() {
+            return Err(format!(
+                "confine={confine}: {outcome:?}: {}",
+                String::from_utf8_lossy(&report)
+            ));
+        }
+        let want = if confine { 2 } else { 0 };
+        if report != [want] {
+            return Err(format!(
+                "confine={confine}: the held child's mode is {report:?}, want {want} (3: neither)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn complain_mode_never_list_runs_and_logs_once() -> Result<(), String> {
     let (pid, outcome) = child_with_pid(|| {
         if set_mode(2, SECCOMP_MODE_FLAG_LOG).is_err() {
@@ -1240,6 +1425,10 @@ fn cases() -> Vec<Case> {
         case(
             "fork_overlapping_prctl_leaves_no_late_child_unconfined",
             fork_overlapping_prctl_leaves_no_late_child_unconfined,
+        ),
+        case(
+            "child_held_in_its_first_fault_is_confined",
+            child_held_in_its_first_fault_is_confined,
         ),
         case(
             "refused_mkdir_and_creat_create_nothing",
