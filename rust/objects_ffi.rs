@@ -273,7 +273,8 @@ unsafe extern "C" fn sm_rs_seccomp_entry(
 ///
 /// # Safety
 ///
-/// Called only by `sm_adopt_round`, under RCU, with live tasks.
+/// Called only by `sm_adopt_round` and `sm_adopt_asked`, under RCU, with
+/// live tasks.
 #[no_mangle]
 unsafe extern "C" fn sm_rs_adopt_child(parent: *mut c_void, child: *mut c_void) -> bool {
     // SAFETY: see the function's safety section; the tasks live for the call.

@@ -26,6 +26,7 @@
 #include <linux/file.h>
 #include <linux/fdtable.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/kdev_t.h>
 #include <linux/kthread.h>
 #include <linux/kprobes.h>
@@ -40,6 +41,7 @@
 #include <linux/rcupdate.h>
 #include <linux/rcupdate_trace.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
@@ -622,51 +624,124 @@ static enum sm_freshness sm_task_freshness(struct task_struct *p, unsigned long 
 }
 
 /*
+ * Copies @len bytes at @addr of @mm to @buf, from pages that are present
+ * only: never faults, never waits for the mm's lock or a page's (a page
+ * of a file whose server does not answer must not hold up the caller).
+ * Returns whether it copied them.
+ */
+static bool sm_peek_present(struct mm_struct *mm, unsigned long addr, u8 *buf, size_t len)
+{
+	bool ok = true;
+
+	if (!mmap_read_trylock(mm))
+		return false;
+	while (ok && len) {
+		size_t off = offset_in_page(addr);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		struct page *page;
+		void *kaddr;
+
+		if (get_user_pages_remote(mm, addr, 1, FOLL_NOFAULT, &page, NULL) != 1) {
+			ok = false;
+			break;
+		}
+		kaddr = kmap_local_page(page);
+		memcpy(buf, kaddr + off, n);
+		kunmap_local(kaddr);
+		put_page(page);
+		addr += n;
+		buf += n;
+		len -= n;
+	}
+	mmap_read_unlock(mm);
+	return ok;
+}
+
+/*
  * Whether the instruction that ends at @ip in @p's memory is one that
  * enters the kernel for a syscall (sm_syscall_insn() of the architecture):
  * then @p, with the registers sm_fork_regs_maybe_fresh() saw, is still
- * where its fork left it. What cannot be read counts as yes (the safe
- * side). Sleeps.
+ * where its fork left it. What cannot be read without waiting (a page not
+ * present: the child may be in the fault that brings it in) counts as yes,
+ * the safe side. May sleep (mmput()).
  */
 static bool sm_syscall_insn_ends_at(struct task_struct *p, unsigned long ip)
 {
 	u8 insn[SM_SYSCALL_INSN_LEN];
+	struct mm_struct *mm;
+	bool read;
 
 	if (ip < SM_SYSCALL_INSN_LEN)
 		return true;
-	if (access_process_vm(p, ip - SM_SYSCALL_INSN_LEN, insn, sizeof(insn), 0) !=
-	    sizeof(insn))
+	mm = get_task_mm(p);
+	if (!mm)
 		return true;
-	return sm_syscall_insn(insn);
+	read = sm_peek_present(mm, ip - SM_SYSCALL_INSN_LEN, insn, sizeof(insn));
+	mmput(mm);
+	return !read || sm_syscall_insn(insn);
 }
 
-/*
- * The children a round asks about (SM_ASK) after its walk, with their
- * instruction pointers; beyond that many in one round, the rest are
- * confined without asking (the safe side).
- */
-#define SM_ASK_MAX 32
-
+/* A child a round asks about (SM_ASK), held, with its instruction pointer. */
 struct sm_ask {
 	struct task_struct *task;
 	unsigned long ip;
 };
 
+/* The asked-about children of one round; grows under RCU (GFP_ATOMIC). */
+struct sm_asks {
+	struct sm_ask *v;
+	unsigned int n, cap;
+};
+
 /*
- * Adopts @p, a child of process @tgid held by a reference, if it is still
- * alive, unconfined and @tgid's: after the sleep of asking about it.
+ * Holds @p in @a; false if @a cannot grow (out of memory): the caller then
+ * confines @p without asking, the safe side.
  */
-static bool sm_adopt_asked(int tgid, struct task_struct *p)
+static bool sm_asks_add(struct sm_asks *a, struct task_struct *p, unsigned long ip)
+{
+	if (a->n == a->cap) {
+		unsigned int cap = a->cap ? 2 * a->cap : 16;
+		struct sm_ask *v;
+
+		v = krealloc_array(a->v, cap, sizeof(*v), GFP_ATOMIC | __GFP_NOWARN);
+		if (!v)
+			return false;
+		a->v = v;
+		a->cap = cap;
+	}
+	get_task_struct(p);
+	a->v[a->n].task = p;
+	a->v[a->n++].ip = ip;
+	return true;
+}
+
+/*
+ * Adopts @p, a child of process @tgid held by a reference, after the sleep
+ * of asking about it, if it is still alive, unconfined, @tgid's, and where
+ * it was when asked about (it may have run meanwhile).
+ */
+static bool sm_adopt_asked(int tgid, struct task_struct *p, unsigned long ip)
 {
 	struct task_struct *parent;
 	bool adopted = false;
+	unsigned long now;
 
 	rcu_read_lock();
 	/* Not released: its real_parent is a live task or RCU-protected. */
 	if (pid_alive(p) && !(READ_ONCE(p->flags) & PF_EXITING)) {
 		parent = rcu_dereference(p->real_parent);
-		adopted = parent->tgid == tgid && !sm_state_get(p->tgid) &&
-			  sm_rs_adopt_child(parent, p);
+		switch (sm_task_freshness(p, &now)) {
+		case SM_RAN:
+			break;
+		case SM_ASK:
+			if (now != ip)
+				break;
+			fallthrough;
+		case SM_FRESH:
+			adopted = parent->tgid == tgid && !sm_state_get(p->tgid) &&
+				  sm_rs_adopt_child(parent, p);
+			break;
+		}
 	}
 	rcu_read_unlock();
 	return adopted;
@@ -679,8 +754,8 @@ static bool sm_adopt_asked(int tgid, struct task_struct *p)
  */
 static unsigned int sm_adopt_round(int tgid)
 {
-	struct sm_ask ask[SM_ASK_MAX];
-	unsigned int adopted = 0, n = 0, i;
+	struct sm_asks asks = {};
+	unsigned int adopted = 0, i;
 	struct task_struct *p;
 
 	rcu_read_lock();
@@ -698,12 +773,9 @@ static unsigned int sm_adopt_round(int tgid)
 			case SM_RAN:
 				continue;
 			case SM_ASK:
-				if (n == SM_ASK_MAX)
-					break;
-				get_task_struct(p);
-				ask[n].task = p;
-				ask[n++].ip = ip;
-				continue;
+				if (sm_asks_add(&asks, p, ip))
+					continue;
+				break;
 			case SM_FRESH:
 				break;
 			}
@@ -713,12 +785,15 @@ static unsigned int sm_adopt_round(int tgid)
 	}
 	rcu_read_unlock();
 
-	for (i = 0; i < n; i++) {
-		if (sm_syscall_insn_ends_at(ask[i].task, ask[i].ip) &&
-		    sm_adopt_asked(tgid, ask[i].task))
+	for (i = 0; i < asks.n; i++) {
+		struct sm_ask *a = &asks.v[i];
+
+		if (sm_syscall_insn_ends_at(a->task, a->ip) &&
+		    sm_adopt_asked(tgid, a->task, a->ip))
 			adopted++;
-		put_task_struct(ask[i].task);
+		put_task_struct(a->task);
 	}
+	kfree(asks.v);
 	return adopted;
 }
 
