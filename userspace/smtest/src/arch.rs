@@ -511,18 +511,7 @@ pub fn int80(nr: u32, args: [u32; 5]) -> i32 {
 /// static-pie binary's own data may lie above).
 #[cfg(target_arch = "x86_64")]
 pub fn low_page() -> Option<*mut u32> {
-    // SAFETY: an anonymous private mapping.
-    let page = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_32BIT,
-            -1,
-            0,
-        )
-    };
-    (page != libc::MAP_FAILED).then_some(page.cast())
+    crate::anon_page(libc::MAP_PRIVATE | libc::MAP_32BIT).map(|p| p.cast())
 }
 
 /// An ia32 syscall through `int $0x80` from this 32-bit process: `eax` =
@@ -574,18 +563,7 @@ pub fn int80_6(nr: u32, args: [u32; 6]) -> i32 {
 /// can; the same helper as x86_64's, for the cases both run).
 #[cfg(target_arch = "x86")]
 pub fn low_page() -> Option<*mut u32> {
-    // SAFETY: an anonymous private mapping.
-    let page = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        )
-    };
-    (page != libc::MAP_FAILED).then_some(page.cast())
+    crate::anon_page(libc::MAP_PRIVATE).map(|p| p.cast())
 }
 
 /// A native `syscall` instruction with only `rax` set (any 64-bit value,

@@ -142,6 +142,25 @@ pub fn kernel_log() -> nix::Result<String> {
     Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 
+/// A fresh, zeroed, read-write anonymous page mapped with
+/// `MAP_ANONYMOUS | flags` (`MAP_PRIVATE` or `MAP_SHARED`, plus e.g.
+/// `MAP_32BIT`); `None` if the mapping fails. It stays mapped until the
+/// caller unmaps it or the process ends.
+pub fn anon_page(flags: libc::c_int) -> Option<*mut libc::c_void> {
+    // SAFETY: a new anonymous mapping, no address hint, no file.
+    let page = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            flags | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    (page != libc::MAP_FAILED).then_some(page)
+}
+
 /// Ends the calling process with the raw `exit` syscall, which mode 1
 /// allows (libc's `_exit` uses `exit_group`, which it does not).
 pub fn raw_exit(code: i32) -> ! {

@@ -1010,20 +1010,9 @@ fn kernel_thread_and_own_process_are_einval() -> Result<(), String> {
 fn unwritable_structs_and_refused_commits_change_nothing() -> Result<(), String> {
     let t = Target::start(false)?;
     let dev = dev_open()?;
-    // SAFETY: an anonymous read-only page, unmapped below.
-    let page = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        )
-    };
-    if page == libc::MAP_FAILED {
-        return Err(format!("mmap: {}", ename(errno())));
-    }
+    // Made read-only and unmapped below.
+    let page =
+        smtest::anon_page(libc::MAP_PRIVATE).ok_or_else(|| format!("mmap: {}", ename(errno())))?;
     let res = (|| {
         let fd = pidfd_open(t.pid).map_err(ename)?;
         let req = SmConfine {

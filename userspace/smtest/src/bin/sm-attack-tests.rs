@@ -32,8 +32,8 @@ use smtest::arch::{self, raw_fork_reading, NATIVE_ABI};
 #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
 use smtest::arch::{int80, low_page};
 use smtest::{
-    child_with_pid, get_mode, in_child, in_child_piped, kernel_log, log_has_kill, raw_exit,
-    set_mode, Outcome, Tap, PR_SECCOMP_MODE_GET, SECCOMP_MODE_FLAG_LOG,
+    anon_page, child_with_pid, get_mode, in_child, in_child_piped, kernel_log, log_has_kill,
+    raw_exit, set_mode, Outcome, Tap, PR_SECCOMP_MODE_GET, SECCOMP_MODE_FLAG_LOG,
 };
 use tablecheck::tables;
 
@@ -1070,20 +1070,8 @@ fn fork_overlapping_prctl_leaves_no_late_child_unconfined() -> Result<(), String
     const MAX_FORKS: usize = 200;
     let (mut late, mut early) = (0u32, 0u32);
     for round in 0..ROUNDS {
-        // SAFETY: an anonymous shared mapping, inherited by every fork.
-        let page = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                4096,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_SHARED | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if page == libc::MAP_FAILED {
-            return Err("mmap".into());
-        }
+        // Shared: inherited by every fork.
+        let page = anon_page(libc::MAP_SHARED).ok_or("mmap")?;
         // SAFETY: the page is zeroed, aligned and lives until the munmap.
         let done = unsafe { &*page.cast::<AtomicU64>() };
         let (outcome, report) = in_child_piped(|out| {
@@ -1266,20 +1254,8 @@ fn held_child_mode(confine: bool) -> Result<i32, String> {
     if unsafe { libc::ioctl(fd, uffd::IOC_API as _, &mut api) } != 0 {
         return Err(format!("UFFDIO_API: {}", Errno::last()));
     }
-    // SAFETY: an anonymous private page, ours until the process ends.
-    let page = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        )
-    };
-    if page == libc::MAP_FAILED {
-        return Err("mmap".into());
-    }
+    // Ours until the process ends.
+    let page = anon_page(libc::MAP_PRIVATE).ok_or("mmap")?;
     // Present here (so this process's own load after the fork does not
     // wait), missing in the child.
     // SAFETY: the page is mapped, aligned and writable.
