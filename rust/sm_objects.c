@@ -505,7 +505,8 @@ bool sm_task_execd(struct task_struct *task)
  * (below): the fork is ordered before the prctl, as if it had returned
  * before the prctl was called. After the prctl published the word, a
  * task_work on its way back to user mode waits until every fork probe that
- * began before has returned (sm_wait_fork_probes()), clears the entering
+ * began before has returned (sm_wait_fork_probes(); a process of one thread
+ * has none to wait for: sm_settle_entered_self()), clears the entering
  * bit, and confines every unconfined racing process with its parent's mode
  * (sm_rs_adopt_child()), and every unconfined child of the process that has
  * not run user code yet (forked before the prctl began, but never on a CPU,
@@ -869,10 +870,35 @@ void sm_settle_entered(int tgid)
 		sm_wait_fork_probes();
 }
 
+/*
+ * sm_settle_entered() for the current process, which just entered a mode by
+ * its prctl. A process of one thread forks only in that thread, which is
+ * here: every fork probe that read its old word or its entering bit ran, to
+ * its end, in a fork that returned before the prctl began; no fork of
+ * another thread can begin meanwhile, as only this one could create that
+ * thread. So the first round needs no wait. (thread_group_empty() is read
+ * without a lock: only this thread adds threads, and a thread that has left
+ * makes it answer "not empty" at worst, which waits.) The rounds that
+ * adopted something still wait: a racing process left over from an earlier
+ * failed prctl may be forking.
+ */
+static void sm_settle_entered_self(void)
+{
+	int tgid = current->tgid;
+
+	if (!thread_group_empty(current)) {
+		sm_settle_entered(tgid);
+		return;
+	}
+	clear_bit(sm_bit(tgid), sm_entering);
+	while (sm_adopt_round(tgid))
+		sm_wait_fork_probes();
+}
+
 static void sm_post_enter_fn(struct callback_head *cb)
 {
 	kfree(container_of(cb, struct sm_post_enter, cb));
-	sm_settle_entered(current->tgid);
+	sm_settle_entered_self();
 }
 
 /* --- After a process entered a mode -------------------------------------- */
