@@ -222,7 +222,13 @@ pub struct Tap<W: Write> {
     planned: usize,
     run: usize,
     failed: usize,
+    /// When the previous case ended (or the run started).
+    since: std::time::Instant,
 }
+
+/// A case that takes longer than this gets a `# NAME took N ms` comment, so
+/// that slow cases are visible in the guest log.
+const SLOW_CASE: std::time::Duration = std::time::Duration::from_millis(1000);
 
 impl<W: Write> Tap<W> {
     /// Starts a run of `planned` cases and prints the plan line.
@@ -235,6 +241,7 @@ impl<W: Write> Tap<W> {
             planned,
             run: 0,
             failed: 0,
+            since: std::time::Instant::now(),
         }
     }
 
@@ -248,7 +255,12 @@ impl<W: Write> Tap<W> {
                 writeln!(self.out, "not ok {} - {name}\n# {why}", self.run)
             }
         };
+        let took = self.since.elapsed();
+        if took >= SLOW_CASE {
+            let _ = writeln!(self.out, "# {name} took {} ms", took.as_millis());
+        }
         let _ = self.out.flush();
+        self.since = std::time::Instant::now();
     }
 
     /// Ends the run; returns the process exit status (0 only if every planned
