@@ -749,9 +749,14 @@ static bool sm_adopt_asked(int tgid, struct task_struct *p, unsigned long ip)
 }
 
 /*
- * One round: confines the racing processes whose parent is confined, and
- * the children of process @tgid (which just entered a mode) that have not
- * run user code yet. Sleeps (asking about a child).
+ * One round: confines the racing processes whose parent is confined (kills
+ * those that cannot be), and the children of process @tgid (which just
+ * entered a mode) that have not run user code yet. Returns how many it
+ * confined or killed: each may have a fork in flight, whose probe may mark
+ * a racing child after the walk, so a non-zero round is followed by a wait
+ * and another round. A racing process that was dying already (killed by an
+ * earlier round) is not counted again, so the rounds end. Sleeps (asking
+ * about a child).
  */
 static unsigned int sm_adopt_round(int tgid)
 {
@@ -763,11 +768,13 @@ static unsigned int sm_adopt_round(int tgid)
 	for_each_process(p) {
 		struct task_struct *parent;
 		unsigned long ip;
+		bool racing, dying;
 
 		if (sm_state_get(p->tgid))
 			continue;
 		parent = rcu_dereference(p->real_parent);
-		if (!test_bit(sm_bit(p->tgid), sm_racing)) {
+		racing = test_bit(sm_bit(p->tgid), sm_racing);
+		if (!racing) {
 			if (parent->tgid != tgid)
 				continue;
 			switch (sm_task_freshness(p, &ip)) {
@@ -781,7 +788,9 @@ static unsigned int sm_adopt_round(int tgid)
 				break;
 			}
 		}
-		if (sm_rs_adopt_child(parent, p))
+		dying = racing && ((READ_ONCE(p->flags) & PF_EXITING) ||
+				   __fatal_signal_pending(p));
+		if (sm_rs_adopt_child(parent, p) || (racing && !dying))
 			adopted++;
 	}
 	rcu_read_unlock();
@@ -872,15 +881,18 @@ void sm_settle_entered(int tgid)
 
 /*
  * sm_settle_entered() for the current process, which just entered a mode by
- * its prctl. A process of one thread forks only in that thread, which is
- * here: every fork probe that read its old word or its entering bit ran, to
- * its end, in a fork that returned before the prctl began; no fork of
- * another thread can begin meanwhile, as only this one could create that
- * thread. So the first round needs no wait. (thread_group_empty() is read
- * without a lock: only this thread adds threads, and a thread that has left
- * makes it answer "not empty" at worst, which waits.) The rounds that
- * adopted something still wait: a racing process left over from an earlier
- * failed prctl may be forking.
+ * its prctl. Only the process's own threads read its word and entering bit
+ * in a fork probe (the probe's parent is the forking thread). A process of
+ * one thread forks only in that thread, which is here: every such probe ran
+ * to its end in a fork that returned before the prctl began, and no other
+ * thread can begin one meanwhile, as only this one could create it. So the
+ * first round needs no wait. thread_group_empty() is read without a lock:
+ * only this thread adds threads, so it never misses one; a thread that
+ * forked during the prctl and then left makes it answer "empty", and the
+ * barrier orders that read before the round's reads of the racing bits its
+ * probe set (its exit's barriers order them on its side). The rounds that
+ * confined or killed something still wait: a racing process left over from
+ * an earlier failed prctl may be forking.
  */
 static void sm_settle_entered_self(void)
 {
@@ -890,6 +902,7 @@ static void sm_settle_entered_self(void)
 		sm_settle_entered(tgid);
 		return;
 	}
+	smp_mb();
 	clear_bit(sm_bit(tgid), sm_entering);
 	while (sm_adopt_round(tgid))
 		sm_wait_fork_probes();
