@@ -11,8 +11,9 @@
 #                   listed in scripts/lib.sh (SM_TEST_ARCHES)
 #   make run        the main job: boot the test kernel, load the module, show it
 #   make test       every test: host cargo tests, KUnit and in-guest tests
-#   make test KASAN=1  the same on a KASAN + UBSAN kernel built with clang 19
-#                   (its own cached kernel; artifacts in build/x86_64-kasan/);
+#   make test KASAN=1  the debug pass: the same on the debug kernels (lockdep,
+#                   kmemleak; x86_64 also KASAN + UBSAN, built with clang 19;
+#                   artifacts in build/x86_64-kasan/, build/arm64-debug/);
 #                   KASAN=1 works with make, run and shell too
 #   make bench      per-syscall cost of the hook vs no module, an empty probe and seccomp-bpf
 #   make check      rustfmt + clippy (CLIPPY=1) on module and userspace

@@ -5,10 +5,13 @@ set -euo pipefail
 
 SM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SM_CACHE="${SECCOMP_MODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/seccomp-mode}"
-# The kernel flavor: "test" (default), "bench" (set by scripts/bench for its
-# own kernel) or "kasan" (`make test KASAN=1`: the test fragments, then
-# kasan.config: KASAN + UBSAN, built with clang 19, x86_64 only; its artifacts
-# go to build/x86_64-kasan/ so that the plain flavor's stay).
+# The kernel flavor: "test" (default: the test fragments without the
+# lock and leak debugging that kernel/plain.config turns off), "bench" (set
+# by scripts/bench for its own kernel) or "kasan" (`make test KASAN=1`, the
+# debug pass: the test fragments with that debugging, and on x86_64 then
+# kasan.config: KASAN + UBSAN, built with clang 19; arm64 gets no KASAN there,
+# see sm_set_arch). Its artifacts go to build/x86_64-kasan/ and
+# build/arm64-debug/, so that the plain flavor's stay.
 if [ -z "${SM_KERNEL_FLAVOR:-}" ] && [ "${KASAN:-0}" = 1 ]; then
 	SM_KERNEL_FLAVOR=kasan
 fi
@@ -55,11 +58,18 @@ sm_set_arch() {
 	*) sm_die "ARCH=$1: unknown architecture (known: ${SM_ARCHES[*]})" ;;
 	esac
 	export SM_ARCH
-	if [ "$SM_KERNEL_FLAVOR" = kasan ] && [ "$SM_ARCH" != x86_64 ]; then
-		sm_die "KASAN=1 is x86_64 only (ARCH=$SM_ARCH)"
-	fi
+	# KASAN=1 on x86_64: the KASAN + UBSAN kernel (clang). On arm64 the
+	# same pass runs the debug kernel (lockdep, kmemleak, atomic-sleep
+	# checks) built with gcc, without KASAN: 7.2's Rust needs clang for
+	# KASAN, and a clang cross toolchain for arm64 is not set up here.
+	SM_KASAN=0
 	SM_OUT="$SM_ROOT/build/$SM_ARCH"
-	[ "$SM_KERNEL_FLAVOR" != kasan ] || SM_OUT="$SM_ROOT/build/$SM_ARCH-kasan"
+	if [ "$SM_KERNEL_FLAVOR" = kasan ] && [ "$SM_ARCH" = x86_64 ]; then
+		SM_KASAN=1
+		SM_OUT="$SM_ROOT/build/$SM_ARCH-kasan"
+	elif [ "$SM_KERNEL_FLAVOR" = kasan ]; then
+		SM_OUT="$SM_ROOT/build/$SM_ARCH-debug"
+	fi
 	case "$SM_ARCH" in
 	x86_64)
 		# The kernel image: its name in $SM_OUT and its path in the
@@ -117,7 +127,7 @@ sm_set_arch() {
 	# Extra make arguments for every kernel and module build: the
 	# architecture's, then the flavor's.
 	SM_KMAKE=("${SM_KMAKE_ARCH[@]}")
-	[ "$SM_KERNEL_FLAVOR" != kasan ] || SM_KMAKE+=(LLVM=-$SM_LLVM_VERSION OBJCOPY=objcopy)
+	[ "$SM_KASAN" = 0 ] || SM_KMAKE+=(LLVM=-$SM_LLVM_VERSION OBJCOPY=objcopy)
 }
 # Whether the caller chose the architecture (ARCH=...); if not, plain
 # `make test` runs each of SM_TEST_ARCHES.
@@ -153,28 +163,35 @@ sm_toolchain_env() {
 	local pyver
 	pyver=$("$SM_VENV/bin/python3" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")' 2>/dev/null || true)
 	export LIBCLANG_PATH="$SM_VENV/lib/python$pyver/site-packages/clang/native"
-	[ "$SM_KERNEL_FLAVOR" != kasan ] || LIBCLANG_PATH="/usr/lib/llvm-$SM_LLVM_VERSION/lib"
+	[ "$SM_KASAN" = 0 ] || LIBCLANG_PATH="/usr/lib/llvm-$SM_LLVM_VERSION/lib"
 	export PATH="$SM_BINDGEN_ROOT/bin:$PATH"
 	export RUST_LIB_SRC
 	RUST_LIB_SRC="$(cat "$SM_RUSTSRC_ROOT/current" 2>/dev/null || true)"
 }
 
-# The config fragment of the kernel flavor SM_KERNEL_FLAVOR for SM_ARCH:
-# "test" (the default: kernel/common.config, then kernel/$SM_ARCH.config),
-# "bench" (those two with the options that kernel/bench.config turns off
-# removed, then bench.config) or "kasan" (those two, then
+# The config fragment of the kernel flavor SM_KERNEL_FLAVOR for SM_ARCH;
+# the base is kernel/common.config, then kernel/$SM_ARCH.config:
+# "test" (the default: the base with the options that kernel/plain.config
+# turns off removed, then plain.config), "bench" (the same with
+# kernel/bench.config), "kasan" (the base, then on x86_64
 # kernel/kasan.config). Prints it.
 sm_fragment() {
-	local off base=("$SM_ROOT/kernel/common.config" "$SM_ROOT/kernel/$SM_ARCH.config")
-	if [ "$SM_KERNEL_FLAVOR" = kasan ]; then
-		cat "${base[@]}" "$SM_ROOT/kernel/kasan.config"
-	elif [ "$SM_KERNEL_FLAVOR" = bench ]; then
-		off=$(sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$SM_ROOT/kernel/bench.config")
-		cat "${base[@]}" | grep -vE "^($(echo "$off" | paste -sd'|'))="
-		grep -E '^# CONFIG_' "$SM_ROOT/kernel/bench.config"
-	else
-		cat "${base[@]}"
-	fi
+	local off base=("$SM_ROOT/kernel/common.config" "$SM_ROOT/kernel/$SM_ARCH.config") minus=""
+	case "$SM_KERNEL_FLAVOR" in
+	kasan)
+		if [ "$SM_KASAN" = 1 ]; then
+			cat "${base[@]}" "$SM_ROOT/kernel/kasan.config"
+		else
+			cat "${base[@]}"
+		fi
+		return
+		;;
+	bench) minus="$SM_ROOT/kernel/bench.config" ;;
+	*) minus="$SM_ROOT/kernel/plain.config" ;;
+	esac
+	off=$(sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$minus")
+	cat "${base[@]}" | grep -vE "^($(echo "$off" | paste -sd'|'))="
+	grep -E '^# CONFIG_' "$minus"
 }
 
 # The kernel build directory: keyed by kernel version, config fragment and
@@ -187,7 +204,7 @@ sm_kernel_key() {
 		echo "kernel=$(basename "$ksrc")"
 		echo "fragment=$(sm_fragment | sha256sum | cut -d' ' -f1)"
 		echo "rustc=$(rustc --version)"
-		if [ "$SM_KERNEL_FLAVOR" = kasan ]; then
+		if [ "$SM_KASAN" = 1 ]; then
 			echo "flavor=kasan make=${SM_KMAKE[*]}"
 			echo "clang=$(clang-$SM_LLVM_VERSION --version | head -1)"
 			echo "bindgen=$SM_BINDGEN_VERSION libclang=llvm-$SM_LLVM_VERSION"
