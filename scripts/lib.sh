@@ -62,13 +62,16 @@ sm_set_arch() {
 	# same pass runs the debug kernel (lockdep, kmemleak, atomic-sleep
 	# checks) built with gcc, without KASAN: 7.2's Rust needs clang for
 	# KASAN, and a clang cross toolchain for arm64 is not set up here.
+	# SM_KERNEL_NAME: the kernel's name in messages.
 	SM_KASAN=0
 	SM_OUT="$SM_ROOT/build/$SM_ARCH"
+	SM_KERNEL_NAME="$SM_KERNEL_FLAVOR"
 	if [ "$SM_KERNEL_FLAVOR" = kasan ] && [ "$SM_ARCH" = x86_64 ]; then
 		SM_KASAN=1
 		SM_OUT="$SM_ROOT/build/$SM_ARCH-kasan"
 	elif [ "$SM_KERNEL_FLAVOR" = kasan ]; then
 		SM_OUT="$SM_ROOT/build/$SM_ARCH-debug"
+		SM_KERNEL_NAME=debug
 	fi
 	case "$SM_ARCH" in
 	x86_64)
