@@ -868,44 +868,45 @@ struct sm_post_enter {
 
 /*
  * After process @tgid published its mode word (with its entering bit set):
- * once every fork probe that may have read the old word has returned, clears
- * the bit and adopts racing processes until a round finds none. Sleeps.
+ * once every fork probe that may have read the old word has returned (when
+ * @wait_first; else the caller knows none can be in flight), clears the bit
+ * and adopts racing processes until a round finds none; a round that
+ * confined or killed something is followed by a wait, since a racing
+ * process may be forking. Sleeps.
  */
-void sm_settle_entered(int tgid)
+static void sm_settle(int tgid, bool wait_first)
 {
-	sm_wait_fork_probes();
+	if (wait_first)
+		sm_wait_fork_probes();
+	else
+		smp_mb();
 	clear_bit(sm_bit(tgid), sm_entering);
 	while (sm_adopt_round(tgid))
 		sm_wait_fork_probes();
 }
 
+/* sm_settle() for process @tgid, confined from outside (SM_IOC_CONFINE). */
+void sm_settle_entered(int tgid)
+{
+	sm_settle(tgid, true);
+}
+
 /*
- * sm_settle_entered() for the current process, which just entered a mode by
- * its prctl. Only the process's own threads read its word and entering bit
- * in a fork probe (the probe's parent is the forking thread). A process of
- * one thread forks only in that thread, which is here: every such probe ran
- * to its end in a fork that returned before the prctl began, and no other
+ * sm_settle() for the current process, which just entered a mode by its
+ * prctl. Only the process's own threads read its word and entering bit in
+ * a fork probe (the probe's parent is the forking thread). A process of one
+ * thread forks only in that thread, which is here: every such probe ran to
+ * its end in a fork that returned before the prctl began, and no other
  * thread can begin one meanwhile, as only this one could create it. So the
  * first round needs no wait. thread_group_empty() is read without a lock:
  * only this thread adds threads, so it never misses one; a thread that
- * forked during the prctl and then left makes it answer "empty", and the
- * barrier orders that read before the round's reads of the racing bits its
- * probe set (its exit's barriers order them on its side). The rounds that
- * confined or killed something still wait: a racing process left over from
- * an earlier failed prctl may be forking.
+ * forked during the prctl and then left makes it answer "empty", and
+ * sm_settle()'s barrier orders that read before the round's reads of the
+ * racing bits its probe set (its exit's barriers order them on its side).
  */
 static void sm_settle_entered_self(void)
 {
-	int tgid = current->tgid;
-
-	if (!thread_group_empty(current)) {
-		sm_settle_entered(tgid);
-		return;
-	}
-	smp_mb();
-	clear_bit(sm_bit(tgid), sm_entering);
-	while (sm_adopt_round(tgid))
-		sm_wait_fork_probes();
+	sm_settle(current->tgid, !thread_group_empty(current));
 }
 
 static void sm_post_enter_fn(struct callback_head *cb)
