@@ -5,9 +5,9 @@ set -euo pipefail
 
 SM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SM_CACHE="${SECCOMP_MODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/seccomp-mode}"
-# The kernel flavor: "test" (default: the test fragments as
-# kernel/plain.config changes them: no lock and leak debugging, -Os, fewer
-# drivers), "bench" (set
+# The kernel flavor: "test" (default: the test fragments without what
+# kernel/plain.config turns off: lock and leak debugging, drivers no test
+# needs, IPv6), "bench" (set
 # by scripts/bench for its own kernel) or "kasan" (`make test KASAN=1`, the
 # debug pass: the test fragments with that debugging, and on x86_64 then
 # kasan.config: KASAN + UBSAN, built with clang 19; arm64 gets no KASAN there,
@@ -175,9 +175,9 @@ sm_toolchain_env() {
 
 # The config fragment of the kernel flavor SM_KERNEL_FLAVOR for SM_ARCH;
 # the base is kernel/common.config, then kernel/$SM_ARCH.config:
-# "test" (the default: the base without the lines of the options that
-# kernel/plain.config sets or turns off, then plain.config's lines), "bench"
-# (the same with kernel/bench.config), "kasan" (the base, then on x86_64
+# "test" (the default: the base with the options that kernel/plain.config
+# turns off removed, then plain.config), "bench" (the same with
+# kernel/bench.config), "kasan" (the base, then on x86_64
 # kernel/kasan.config). Prints it.
 sm_fragment() {
 	local off base=("$SM_ROOT/kernel/common.config" "$SM_ROOT/kernel/$SM_ARCH.config") minus=""
@@ -193,9 +193,9 @@ sm_fragment() {
 	bench) minus="$SM_ROOT/kernel/bench.config" ;;
 	*) minus="$SM_ROOT/kernel/plain.config" ;;
 	esac
-	off=$(sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p; s/^\(CONFIG_[A-Z0-9_]*\)=.*/\1/p' "$minus")
+	off=$(sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$minus")
 	cat "${base[@]}" | grep -vE "^($(echo "$off" | paste -sd'|'))="
-	grep -E '^# CONFIG_|^CONFIG_' "$minus"
+	grep -E '^# CONFIG_' "$minus"
 }
 
 # The kernel build directory: keyed by kernel version, config fragment and
