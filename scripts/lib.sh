@@ -22,7 +22,9 @@ SM_JOBS="${SM_JOBS:-$(($(nproc) + 1))}"
 # Pinned toolchain pieces (see ../shared/docs/toolchain-facts.md).
 SM_KERNEL_SERIES=7.2
 SM_LIBCLANG_VERSION=18.1.1
-SM_BINDGEN_VERSION=0.72.1
+# bindgen: the least version kernel 7.2 accepts, as Debian trixie packages it
+# (scripts/setup).
+SM_BINDGEN_VERSION=0.71.1
 # The LLVM of the kasan flavor (Rust + KASAN needs a clang-built kernel), from
 # bookworm's own main suite; its libclang also serves bindgen there.
 SM_LLVM_VERSION=19
