@@ -100,10 +100,8 @@ sm_set_arch() {
 		SM_RUST_TARGET32=i686-unknown-linux-gnu
 		# The guest's second serial line (COMMAND's output).
 		SM_GUEST_TTY=/dev/ttyS1
-		# Debian's names of the architecture and of its 32-bit compat
-		# ABI's ("": none needed).
+		# Debian's name of the architecture.
 		SM_DEB_ARCH=amd64
-		SM_DEB_ARCH32=""
 		SM_BUSYBOX_ROOT="$SM_CACHE/busybox"
 		# Where the target's Debian libraries are unpacked ("": the
 		# host's own).
@@ -125,7 +123,6 @@ sm_set_arch() {
 		# QEMU's virt machine has one PL011 (the console): virtio-console.
 		SM_GUEST_TTY=/dev/hvc0
 		SM_DEB_ARCH=arm64
-		SM_DEB_ARCH32=armhf
 		SM_BUSYBOX_ROOT="$SM_CACHE/busybox-arm64"
 		SM_SYSROOT="$SM_CACHE/sysroot-arm64"
 		;;
